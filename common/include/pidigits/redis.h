@@ -1,0 +1,95 @@
+// A small synchronous Redis client over hiredis 0.14 (no RESP3, no SSL).
+//
+// RedisClient owns at most one connection and reconnects lazily: a call on a
+// broken or missing connection first tries to connect (at most once per
+// backoff interval, doubling up to 2 s), so a Redis restart costs callers a few
+// failed calls, never a hang: every socket operation has a timeout.
+// A context that failed is dropped, never reused (hiredis' rule).
+//
+// Not thread-safe: one RedisClient per thread.
+#pragma once
+
+#include <hiredis/hiredis.h>
+
+#include <chrono>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pidigits/config.h"
+
+namespace pidigits {
+
+// One reply, or why there is none. Server errors (-ERR ...) are failures too,
+// with the server's text; ok() is true for every other reply type.
+class Reply {
+ public:
+  static Reply failure(std::string error) { return Reply(nullptr, std::move(error)); }
+  explicit Reply(redisReply* reply, std::string error = {});
+
+  bool ok() const { return reply_ != nullptr && error_.empty(); }
+  const std::string& error() const { return error_; }
+  const redisReply* get() const { return reply_.get(); }
+
+  bool is_nil() const { return ok() && reply_->type == REDIS_REPLY_NIL; }
+  // The reply as an integer (integer replies, or strings holding one).
+  std::optional<int64_t> integer() const;
+  // The reply as a string (status and string replies); nullopt otherwise.
+  std::optional<std::string> string() const;
+  // Elements of an array reply as strings (nil elements become "").
+  std::vector<std::string> strings() const;
+
+ private:
+  struct Free {
+    void operator()(redisReply* r) const { freeReplyObject(r); }
+  };
+  std::unique_ptr<redisReply, Free> reply_;
+  std::string error_;
+};
+
+class RedisClient {
+ public:
+  // command_timeout bounds every reply wait; blocking commands must use a
+  // server-side timeout shorter than it.
+  explicit RedisClient(RedisAddress address,
+                       std::chrono::milliseconds command_timeout = std::chrono::seconds(5));
+  ~RedisClient();
+  RedisClient(const RedisClient&) = delete;
+  RedisClient& operator=(const RedisClient&) = delete;
+
+  Reply command(const std::vector<std::string>& args);
+  Reply command(std::initializer_list<std::string_view> args);
+  // EVAL of a Lua script. Redis caches compiled scripts by their hash, so
+  // sending the (short) source each time costs only the bytes.
+  Reply eval(std::string_view lua, const std::vector<std::string>& keys,
+             const std::vector<std::string>& args);
+
+  // Connects now if not connected (respecting the backoff); true when connected.
+  bool connect();
+  bool connected() const { return context_ != nullptr; }
+  const RedisAddress& address() const { return address_; }
+  // Waits for and returns the next reply on this connection (pub/sub readers).
+  // A timeout is a failure with error() == "timeout"; like every failure it
+  // drops the connection (hiredis cannot resume a context after an error).
+  Reply read_reply();
+
+ private:
+  Reply run(int argc, const char** argv, const size_t* lengths);
+  void drop(const std::string& why);
+
+  RedisAddress address_;
+  std::chrono::milliseconds timeout_;
+  redisContext* context_ = nullptr;
+  std::chrono::steady_clock::time_point next_attempt_{};
+  std::chrono::milliseconds backoff_{50};
+  std::string last_error_;
+};
+
+// "host:port" for log lines.
+std::string describe(const RedisAddress& address);
+
+}  // namespace pidigits

@@ -1,0 +1,85 @@
+#include "pidigits/task.h"
+
+#include <gtest/gtest.h>
+
+#include "pidigits/keys.h"
+
+namespace pidigits {
+namespace {
+
+TEST(Keys, AreTheDocumentedNames) {
+  EXPECT_EQ(keys::task(42), "pi:task:42");
+  EXPECT_EQ(keys::queue(), "pi:queue");
+  EXPECT_EQ(keys::events(), "pi:events");
+  EXPECT_EQ(keys::digits(), "pi:digits");
+  EXPECT_EQ(keys::processing("h:1"), "pi:processing:h:1");
+  EXPECT_EQ(keys::heartbeat("h:1"), "pi:worker:h:1");
+}
+
+TEST(Stage, StatusGroupsStages) {
+  EXPECT_EQ(status_of(Stage::kRegistered), "queued");
+  EXPECT_EQ(status_of(Stage::kScheduled), "queued");
+  EXPECT_EQ(status_of(Stage::kTaken), "running");
+  EXPECT_EQ(status_of(Stage::kCalculated), "running");
+  EXPECT_EQ(status_of(Stage::kStored), "done");
+  EXPECT_EQ(status_of(Stage::kError), "error");
+  for (Stage s : {Stage::kRegistered, Stage::kScheduled, Stage::kTaken, Stage::kCalculated,
+                  Stage::kStored, Stage::kError}) {
+    EXPECT_EQ(parse_stage(stage_name(s)), s);
+  }
+  EXPECT_FALSE(parse_stage("done"));
+}
+
+TEST(Task, FromHashNeedsNAndStage) {
+  EXPECT_FALSE(Task::from_hash({}));
+  EXPECT_FALSE(Task::from_hash({"n", "5"}));
+  EXPECT_FALSE(Task::from_hash({"n", "x", "stage", "stored"}));
+  EXPECT_FALSE(Task::from_hash({"n", "5", "stage", "bogus"}));
+  EXPECT_TRUE(Task::from_hash({"n", "5", "stage", "stored"}));
+}
+
+TEST(Task, JsonOfADoneTask) {
+  auto task = Task::from_hash({"n", "5", "id", "7", "stage", "stored", "digit", "9", "progress",
+                               "0.5", "created_at", "1764130546123", "updated_at", "1764130547623",
+                               "taken_at", "1764130546500", "stored_at", "1764130547730",
+                               "attempts", "1", "source", "computed"});
+  ASSERT_TRUE(task);
+  auto j = to_json(*task);
+  EXPECT_EQ(j["n"], 5);
+  EXPECT_EQ(j["id"], 7);
+  EXPECT_EQ(j["status"], "done");
+  EXPECT_EQ(j["stage"], "stored");
+  EXPECT_EQ(j["digit"], 9);
+  EXPECT_TRUE(j["error"].is_null());
+  EXPECT_EQ(j["progress"], 1.0);  // done is complete whatever the last progress said
+  EXPECT_EQ(j["url"], "/pi/5");
+  EXPECT_EQ(j["created_at"], "2025-11-26T04:15:46.123Z");
+  EXPECT_EQ(j["stages"]["taken"], "2025-11-26T04:15:46.500Z");
+  EXPECT_EQ(j["took_ms"], 1230);
+  EXPECT_EQ(j["took"], "1.23 s");
+  EXPECT_EQ(j["digit_text"], "9");
+  EXPECT_EQ(j["done"], true);
+  EXPECT_EQ(j["running"], false);
+}
+
+TEST(Task, JsonOfAFailedAndOfAQueuedTask) {
+  auto failed = to_json(*Task::from_hash({"n", "3", "stage", "error", "error", "out of memory"}));
+  EXPECT_EQ(failed["status"], "error");
+  EXPECT_EQ(failed["error"], "out of memory");
+  EXPECT_TRUE(failed["digit"].is_null());
+  EXPECT_EQ(failed["digit_text"], "");
+  auto queued = to_json(*Task::from_hash({"n", "3", "stage", "scheduled"}));
+  EXPECT_EQ(queued["status"], "queued");
+  EXPECT_TRUE(queued["took_ms"].is_null());
+  EXPECT_EQ(queued["took"], "");
+  EXPECT_EQ(queued["queued"], true);
+}
+
+TEST(Task, DigitZeroIsADigit) {
+  auto j = to_json(*Task::from_hash({"n", "32", "stage", "stored", "digit", "0"}));
+  EXPECT_EQ(j["digit"], 0);
+  EXPECT_EQ(j["digit_text"], "0");
+}
+
+}  // namespace
+}  // namespace pidigits
