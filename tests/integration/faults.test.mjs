@@ -1,0 +1,166 @@
+// Nothing lost, nothing hangs: real processes killed with SIGKILL and SIGTERM,
+// Redis killed under load, races and overload.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { ROOT, Stack, alive, sleep, waitFor } from './stack.mjs';
+
+async function runningTask(stack, n) {
+  assert.equal((await stack.submit(n)).status, 201);
+  return waitFor(async () => {
+    const t = await stack.task(n);
+    return t?.status === 'running' && t.worker ? t : null;
+  }, 20000, `task ${n} running`);
+}
+
+test('a worker killed with SIGKILL mid-task loses nothing; the task completes elsewhere', async () => {
+  const stack = await Stack.start();
+  try {
+    const n = 3000000;
+    const running = await runningTask(stack, n);
+    // The worker id is host:pid of the pre-forked child computing it.
+    const workerPid = Number(running.worker.split(':').at(-1));
+    assert.ok(alive(workerPid), `worker ${running.worker} is alive`);
+    process.kill(workerPid, 'SIGKILL');
+    const done = await stack.waitDone(n, 120000);
+    assert.notEqual(done.worker, running.worker);
+    assert.equal(done.attempts, 2);
+    assert.match(stack.log, /requeued/);
+  } finally {
+    await stack.stop();
+  }
+});
+
+test('killed processes come back within 2 s: worker and fcgi children, relay, masters', async () => {
+  const stack = await Stack.start();
+  try {
+    for (const master of ['pi-worker', 'pi-fcgi']) {
+      const children = stack.children(stack.pid(master));
+      assert.equal(children.length, 2, `${master} has 2 children`);
+      for (const child of children) {
+        process.kill(child, 'SIGKILL');
+        await waitFor(() => {
+          const now = stack.children(stack.pid(master));
+          return now.length === 2 && !now.includes(child);
+        }, 2000, `${master} child replaced`);
+      }
+    }
+    for (const name of ['pi-relay', 'pi-fcgi', 'pi-worker']) {
+      const old = stack.pid(name);
+      process.kill(old, 'SIGKILL');
+      await waitFor(() => stack.pid(name) && stack.pid(name) !== old && alive(stack.pid(name)), 2000,
+        `${name} restarted`);
+    }
+    // And the service still works end to end after all that.
+    await waitFor(async () => (await stack.submit(2000)).status < 300, 5000, 'submit after restarts');
+    await stack.waitDone(2000, 30000);
+    const { ws, messages } = await stack.socket();
+    await stack.submit(2001);
+    await waitFor(() => messages.some((m) => m.task?.n === 2001), 5000, 'event after relay restart');
+    ws.close();
+  } finally {
+    await stack.stop();
+  }
+});
+
+test('Redis killed: 503 with JSON meanwhile, restarted on the same data, acknowledged tasks kept', async () => {
+  const stack = await Stack.start({ PI_WORKERS: '1' });
+  try {
+    // A long task keeps the only worker busy so the next ones stay queued.
+    await runningTask(stack, 5000000);
+    const ack = await stack.submit(12345);
+    assert.equal(ack.status, 201);
+    const redisPid = stack.pid('redis');
+    process.kill(redisPid, 'SIGKILL');
+    const down = await waitFor(async () => {
+      const res = await fetch(`${stack.url}/healthz`);
+      return res.status === 503 ? res : null;
+    }, 3000, 'healthz 503').catch(() => null);
+    if (down) assert.ok((await down.json()).error);
+    // Restarted by deploy/start on the same AOF: the acknowledged task is there.
+    await waitFor(async () => (await fetch(`${stack.url}/healthz`)).status === 200, 10000, 'Redis back');
+    const kept = await stack.task(12345);
+    assert.ok(kept, 'task acknowledged with 201 survived kill -9 of Redis');
+    await stack.waitDone(12345, 120000);
+    await stack.waitDone(5000000, 180000);
+  } finally {
+    await stack.stop();
+  }
+});
+
+test('40 simultaneous POSTs of one n make one task and one computation', async () => {
+  const stack = await Stack.start();
+  try {
+    const results = await Promise.all(Array.from({ length: 40 }, () => stack.submit(99991)));
+    const statuses = results.map((r) => r.status).sort();
+    assert.equal(statuses.filter((s) => s === 201).length, 1, `statuses: ${statuses}`);
+    assert.equal(statuses.filter((s) => s === 200).length, 39, `statuses: ${statuses}`);
+    const done = await stack.waitDone(99991);
+    assert.equal(done.attempts, 1, 'computed once');
+  } finally {
+    await stack.stop();
+  }
+});
+
+test('a full queue answers 429; a task too big for a worker is refused with 422', async () => {
+  const stack = await Stack.start({ PI_WORKERS: '1', PI_MAX_QUEUE: '2', PI_WORKER_MEMORY_MB: '64' });
+  try {
+    await runningTask(stack, 2000000);
+    assert.equal((await stack.submit(11)).status, 201);
+    assert.equal((await stack.submit(12)).status, 201);
+    const full = await stack.submit(13);
+    assert.equal(full.status, 429, full.text);
+    assert.match(full.json.error, /queue/);
+    assert.equal(await stack.task(13), null, 'nothing written for the refused task');
+    const huge = await stack.submit(90000000);
+    assert.equal(huge.status, 422, huge.text);
+    assert.match(huge.json.error, /memory/);
+  } finally {
+    await stack.stop();
+  }
+});
+
+test('SIGTERM with a 30,000,000-digit task running stops all within 5 s; the next start resumes it', async () => {
+  const first = await Stack.start({ PI_WORKERS: '1' });
+  const dataDir = first.dataDir;
+  let processes;
+  try {
+    await runningTask(first, 30000000);
+    await sleep(1000);
+    processes = first.descendants();
+    assert.ok(processes.length >= 7, `processes: ${processes}`);
+  } finally {
+    const took = await first.stop();
+    assert.ok(took < 5000, `stop took ${took} ms`);
+  }
+  await sleep(200);
+  const left = processes.filter(alive);
+  assert.deepEqual(left, [], 'no process left behind');
+  const second = await Stack.start({ PI_WORKERS: '1', PI_DATA_DIR: dataDir });
+  try {
+    const resumed = await waitFor(async () => {
+      const t = await second.task(30000000);
+      return t?.status === 'running' ? t : null;
+    }, 20000, 'the interrupted task resumed after restart');
+    assert.equal(resumed.attempts, 1, 'a requested stop is not a failed attempt');
+  } finally {
+    const took = await second.stop();
+    assert.ok(took < 5000, `second stop took ${took} ms`);
+  }
+});
+
+test('starting twice on the same ports fails with a clear message', async () => {
+  const stack = await Stack.start();
+  try {
+    const second = spawnSync('deploy/start', [], {
+      cwd: ROOT,
+      env: { ...stack.env, PI_DATA_DIR: `${stack.dataDir}-other` },
+      encoding: 'utf8',
+      timeout: 15000,
+    });
+    assert.notEqual(second.status, 0);
+    assert.match(second.stderr, /already in use/);
+  } finally {
+    await stack.stop();
+  }
+});

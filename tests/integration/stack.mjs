@@ -1,0 +1,191 @@
+// Starts the real pidigits stack (deploy/start: redis-server, pi-worker,
+// pi-fcgi, pi-relay, nginx) on spare ports with a fresh data directory, and
+// gives tests what they need to drive and hurt it.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// Polls fn until it returns a truthy value or timeoutMs passes.
+export async function waitFor(fn, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(100);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last})`);
+}
+
+// Known digits from shared/testdata/pi-vectors.txt (copied into tests/data).
+export function vectors() {
+  const text = fs.readFileSync(path.join(ROOT, 'tests/data/pi-vectors.txt'), 'utf8');
+  const decimals = [];
+  const sha256 = new Map();
+  for (const line of text.split('\n')) {
+    const d = line.match(/^decimals (\d+)-(\d+) (\d+)$/);
+    if (d) decimals.push({ from: +d[1], to: +d[2], digits: d[3] });
+    const h = line.match(/^sha256 (\d+) ([0-9a-f]{64})$/);
+    if (h) sha256.set(+h[1], h[2]);
+  }
+  return { decimals, sha256 };
+}
+
+export class Stack {
+  static async start(env = {}) {
+    const stack = new Stack();
+    await stack.#start(env);
+    return stack;
+  }
+
+  async #start(env) {
+    this.httpPort = await freePort();
+    this.redisPort = await freePort();
+    this.dataDir = env.PI_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pidigits-it-'));
+    this.env = {
+      ...process.env,
+      PI_HTTP_PORT: String(this.httpPort),
+      PI_REDIS_PORT: String(this.redisPort),
+      PI_FCGI_PORT: String(await freePort()),
+      PI_RELAY_PORT: String(await freePort()),
+      PI_HTTP_BIND: '127.0.0.1',
+      PI_DATA_DIR: this.dataDir,
+      PI_WORKERS: '2',
+      PI_FCGI_PROCS: '2',
+      PI_SUBMIT_RATE: '1000',
+      PI_SUBMIT_BURST: '1000',
+      ...env,
+    };
+    this.url = `http://127.0.0.1:${this.httpPort}`;
+    this.log = '';
+    this.proc = spawn(path.join(ROOT, 'deploy/start'), [], {
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const collect = (chunk) => {
+      this.log += chunk;
+      if (process.env.PI_TEST_VERBOSE) process.stderr.write(chunk);
+    };
+    this.proc.stdout.on('data', collect);
+    this.proc.stderr.on('data', collect);
+    this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
+    await waitFor(async () => (await fetch(`${this.url}/healthz`)).status === 200, 30000,
+      `pidigits on ${this.url} to be healthy; log:\n${this.log}`).catch(async (e) => {
+      await this.stop();
+      throw e;
+    });
+    // The relay must be up too before tests rely on events.
+    await waitFor(() => this.pid('pi-relay') && this.pid('pi-worker'), 10000, 'relay and workers');
+  }
+
+  // Pid of a supervised top-level process (redis, pi-worker, pi-fcgi, pi-relay, nginx).
+  pid(name) {
+    try {
+      return Number(fs.readFileSync(path.join(this.dataDir, 'run', `${name}.pid`), 'utf8').trim()) || 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  // Direct children of a pid (the masters' pre-forked children).
+  children(pid) {
+    try {
+      return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+        .split('\n').map((s) => Number(s.trim())).filter(Boolean);
+    } catch {
+      return [];
+    }
+  }
+
+  // Every process this stack started, found from deploy/start down.
+  descendants(pid = this.proc.pid) {
+    const out = [];
+    for (const child of this.children(pid)) out.push(child, ...this.descendants(child));
+    return out;
+  }
+
+  redis(...args) {
+    return execFileSync('redis-cli', ['-p', String(this.redisPort), '--no-raw', ...args], {
+      encoding: 'utf8',
+    }).trim();
+  }
+  redisRaw(...args) {
+    return execFileSync('redis-cli', ['-p', String(this.redisPort), ...args], { encoding: 'utf8' }).trim();
+  }
+
+  async post(body, headers = { 'Content-Type': 'application/json' }) {
+    const res = await fetch(`${this.url}/api/tasks`, { method: 'POST', headers, body });
+    const text = await res.text();
+    let json = null;
+    try { json = JSON.parse(text); } catch { /* not JSON: the test decides */ }
+    return { status: res.status, headers: res.headers, json, text };
+  }
+  async submit(n) {
+    return this.post(JSON.stringify({ n }));
+  }
+  async task(n) {
+    const res = await fetch(`${this.url}/api/tasks/${n}`);
+    return res.status === 200 ? res.json() : null;
+  }
+  async waitDone(n, timeoutMs = 60000) {
+    return waitFor(async () => {
+      const t = await this.task(n);
+      if (t && t.status === 'error') throw new Error(`task ${n} failed: ${t.error}`);
+      return t && t.status === 'done' ? t : null;
+    }, timeoutMs, `task ${n} to be done`);
+  }
+
+  // Opens a WebSocket on /ws and records every message.
+  async socket() {
+    const ws = new WebSocket(`ws://127.0.0.1:${this.httpPort}/ws`);
+    const messages = [];
+    ws.addEventListener('message', (e) => messages.push(JSON.parse(e.data)));
+    await new Promise((resolve, reject) => {
+      ws.addEventListener('open', resolve, { once: true });
+      ws.addEventListener('error', () => reject(new Error('WebSocket did not open')), { once: true });
+    });
+    return { ws, messages };
+  }
+
+  // SIGTERM to deploy/start; resolves with how long the stop took in ms.
+  async stop() {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return 0;
+    const started = Date.now();
+    this.proc.kill('SIGTERM');
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 15000);
+    await this.exited;
+    clearTimeout(timer);
+    return Date.now() - started;
+  }
+}
+
+export function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
