@@ -1,0 +1,78 @@
+// pidigits N [--threads T] [--out FILE] [--progress] [--stats]
+// Prints "3." and N decimals of pi. Exit status: 0 done, 1 failed (memory,
+// output error, interrupted), 2 bad arguments.
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <string>
+
+#include "options.h"
+#include "output.h"
+#include "pidigits/engine.h"
+#include "progress_bar.h"
+
+namespace {
+
+// Set from SIGINT/SIGTERM; a lock-free atomic is safe in a signal handler.
+std::atomic<bool> g_interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+void OnSignal(int) { g_interrupted.store(true); }
+
+void PrintStats(const pidigits::ComputeResult& r) {
+  std::fprintf(stderr,
+               "series %.3f s, sqrt %.3f s, division %.3f s, conversion "
+               "%.3f s, total %.3f s, peak RSS %.1f MiB\n",
+               r.series_seconds, r.sqrt_seconds, r.division_seconds,
+               r.conversion_seconds, r.total_seconds,
+               static_cast<double>(r.peak_rss_bytes) / (1 << 20));
+}
+
+int Fail(const std::string& message, int status) {
+  std::fprintf(stderr, "pidigits: %s\n", message.c_str());
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  pidigits::cli::Options options;
+  std::string error;
+  if (!pidigits::cli::ParseOptions(argc, argv, &options, &error)) {
+    return Fail(error, 2);
+  }
+  if (options.help) {
+    std::fputs(pidigits::cli::Usage(), stdout);
+    return 0;
+  }
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+
+  pidigits::ComputeOptions compute;
+  compute.threads = options.threads;
+  compute.cancel = &g_interrupted;
+  pidigits::cli::ProgressBar bar(stderr);
+  if (options.progress) {
+    compute.on_progress = [&bar](const pidigits::Progress& p) {
+      bar.Update(p);
+    };
+  }
+  std::string digits;
+  pidigits::ComputeResult result =
+      pidigits::compute_pi(options.n, compute, &digits);
+  if (options.progress) bar.Done();
+  if (options.stats) PrintStats(result);
+  if (result.error == pidigits::ComputeError::kCancelled) {
+    return Fail("interrupted", 1);
+  }
+  if (result.error != pidigits::ComputeError::kNone) {
+    return Fail(result.message, 1);
+  }
+  if (!options.out_path.empty()) {
+    error = pidigits::cli::WriteFileAtomically(options.out_path, digits);
+  } else {
+    digits.push_back('\n');
+    error = pidigits::cli::WriteStream(stdout, digits);
+  }
+  return error.empty() ? 0 : Fail(error, 1);
+}

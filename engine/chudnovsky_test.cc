@@ -1,0 +1,77 @@
+#include "chudnovsky.h"
+
+#include <gmp.h>
+
+#include <atomic>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "testing/pi_vectors.h"
+
+namespace pidigits {
+namespace {
+
+ComputeOptions NoCallbacks() { return ComputeOptions{}; }
+
+TEST(ChudnovskyTest, TermsCoverTheDigits) {
+  for (uint64_t digits : {1ull, 50ull, 1000ull, 123456789ull, 1000000020ull}) {
+    EXPECT_GE(static_cast<double>(TermsForDigits(digits)) * 14.181647462725477,
+              static_cast<double>(digits) + 2)
+        << digits;
+  }
+}
+
+// Three terms already give 3 * 14 digits: check floor(pi * 10^40) from
+// pi = 426880 sqrt(10005) Q / T.
+TEST(ChudnovskyTest, ThreeTermsGiveFortyDigits) {
+  ComputeOptions options = NoCallbacks();
+  RunControl ctl(options);
+  SeriesSums sums = ComputeSeries(4, 1, ctl);
+  Mpz x;
+  mpz_ui_pow_ui(x.get(), 10, 80);
+  mpz_mul_ui(x.get(), x.get(), 10005);
+  mpz_sqrt(x.get(), x.get());
+  mpz_mul(x.get(), x.get(), sums.q.get());
+  mpz_mul_ui(x.get(), x.get(), 426880);
+  mpz_tdiv_q(x.get(), x.get(), sums.t.get());
+  char buf[64];
+  mpz_get_str(buf, 10, x.get());
+  std::string expected =
+      std::string("3") + std::string(testing::kFirst50Decimals).substr(0, 38);
+  EXPECT_EQ(std::string(buf).substr(0, 39), expected);
+}
+
+TEST(ChudnovskyTest, ResultDoesNotDependOnThreads) {
+  ComputeOptions options = NoCallbacks();
+  RunControl ctl(options);
+  SeriesSums one = ComputeSeries(1000, 1, ctl);
+  for (int threads : {2, 3, 4, 8}) {
+    SeriesSums many = ComputeSeries(1000, threads, ctl);
+    EXPECT_EQ(mpz_cmp(one.q.get(), many.q.get()), 0) << threads;
+    EXPECT_EQ(mpz_cmp(one.t.get(), many.t.get()), 0) << threads;
+  }
+}
+
+// SeriesWork must match what ComputeSeries reports, or progress would stop
+// short of (or overshoot) the end of the phase.
+TEST(ChudnovskyTest, ReportsExactlyItsWork) {
+  for (uint64_t terms : {1ull, 31ull, 32ull, 5000ull, 77777ull}) {
+    ComputeOptions options = NoCallbacks();
+    RunControl ctl(options);
+    ctl.BeginPhase(Phase::kSeries, 0, 1, SeriesWork(terms));
+    ComputeSeries(terms, 2, ctl);
+    EXPECT_EQ(ctl.phase_done(), SeriesWork(terms)) << terms;
+  }
+}
+
+TEST(ChudnovskyTest, CancellationThrows) {
+  std::atomic<bool> cancel{true};
+  ComputeOptions options;
+  options.cancel = &cancel;
+  RunControl ctl(options);
+  EXPECT_THROW(ComputeSeries(100000, 2, ctl), Cancelled);
+}
+
+}  // namespace
+}  // namespace pidigits

@@ -1,0 +1,153 @@
+// compute_pi against known digits and its contract: truncation, threads,
+// progress, cancellation, bad input.
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "engine_internal.h"
+#include "pidigits/engine.h"
+#include "testing/pi_vectors.h"
+
+namespace pidigits {
+namespace {
+
+std::string Pi(uint64_t n, int threads = 1) {
+  ComputeOptions options;
+  options.threads = threads;
+  std::string out;
+  ComputeResult result = compute_pi(n, options, &out);
+  EXPECT_EQ(result.error, ComputeError::kNone) << result.message;
+  return out;
+}
+
+TEST(ComputePiTest, First50Decimals) {
+  EXPECT_EQ(Pi(50), std::string("3.") + testing::kFirst50Decimals);
+}
+
+TEST(ComputePiTest, EverySmallNIsAPrefixOfTheLongest) {
+  const std::string longest = Pi(2000);
+  ASSERT_EQ(longest.size(), 2002u);
+  for (uint64_t n = 1; n < 2000; ++n) {
+    std::string got = Pi(n);
+    ASSERT_EQ(got.size(), n + 2) << n;
+    ASSERT_EQ(got, longest.substr(0, n + 2)) << n;
+  }
+}
+
+TEST(ComputePiTest, TruncatesAtTheFeynmanPoint) {
+  const std::string known = testing::kFeynmanDecimals;
+  for (uint64_t n = 755; n <= 790; ++n) {
+    std::string got = Pi(n);
+    ASSERT_EQ(got.size(), n + 2);
+    // Decimals kFeynmanFirst..n sit at got[kFeynmanFirst + 1 ..].
+    EXPECT_EQ(got.substr(testing::kFeynmanFirst + 1),
+              known.substr(0, n - testing::kFeynmanFirst + 1))
+        << "n=" << n;
+  }
+}
+
+// With 4 guard digits, n = 761 sees "9999" as guard: ambiguous, so the run
+// must retry with more guard digits and still truncate correctly.
+TEST(ComputePiTest, AmbiguousGuardDigitsTriggerARetry) {
+  std::string out;
+  ComputeResult result = ComputePiWithGuard(761, 4, ComputeOptions{}, &out);
+  ASSERT_EQ(result.error, ComputeError::kNone);
+  EXPECT_GT(result.guard_digits, 4);
+  EXPECT_EQ(out.substr(752), "51870721134");
+  EXPECT_EQ(out, Pi(761));
+}
+
+TEST(ComputePiTest, DigitsDoNotDependOnThreads) {
+  // Large enough that the decimal conversion splits too.
+  const std::string one = Pi(300000, 1);
+  EXPECT_EQ(Pi(300000, 2), one);
+  EXPECT_EQ(Pi(300000, 4), one);
+  EXPECT_EQ(Pi(300000, 3), one);
+}
+
+TEST(ComputePiTest, ProgressIsMonotonicAndEndsAtOne) {
+  std::vector<Progress> seen;
+  ComputeOptions options;
+  options.threads = 2;
+  options.on_progress = [&](const Progress& p) { seen.push_back(p); };
+  std::string out;
+  ASSERT_EQ(compute_pi(2'000'000, options, &out).error, ComputeError::kNone);
+  ASSERT_GE(seen.size(), 2u);  // the run takes well over 100 ms
+  for (size_t i = 1; i < seen.size(); ++i) {
+    EXPECT_GE(seen[i].fraction, seen[i - 1].fraction);
+  }
+  EXPECT_GT(seen.front().fraction, 0.0);
+  EXPECT_EQ(seen.back().fraction, 1.0);
+  EXPECT_EQ(seen.back().phase, Phase::kConversion);
+}
+
+TEST(ComputePiTest, CancellationReturnsPromptly) {
+  for (int threads : {1, 2}) {
+    std::atomic<bool> cancel{false};
+    ComputeOptions options;
+    options.threads = threads;
+    options.cancel = &cancel;
+    std::string out = "old";
+    std::chrono::steady_clock::time_point cancelled_at;
+    std::thread canceller([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      cancelled_at = std::chrono::steady_clock::now();
+      cancel = true;
+    });
+    ComputeResult result = compute_pi(5'000'000, options, &out);
+    auto returned_at = std::chrono::steady_clock::now();
+    canceller.join();
+    EXPECT_EQ(result.error, ComputeError::kCancelled);
+    EXPECT_TRUE(out.empty());
+    EXPECT_LT(returned_at - cancelled_at, std::chrono::seconds(2));
+  }
+}
+
+TEST(ComputePiTest, CancelledBeforeStartDoesNoWork) {
+  std::atomic<bool> cancel{true};
+  ComputeOptions options;
+  options.cancel = &cancel;
+  std::string out;
+  EXPECT_EQ(compute_pi(1000, options, &out).error, ComputeError::kCancelled);
+}
+
+TEST(ComputePiTest, BadInput) {
+  std::string out = "unchanged";
+  EXPECT_EQ(compute_pi(0, ComputeOptions{}, &out).error,
+            ComputeError::kBadInput);
+  EXPECT_EQ(compute_pi(kMaxDigits + 1, ComputeOptions{}, &out).error,
+            ComputeError::kBadInput);
+  ComputeOptions zero_threads;
+  zero_threads.threads = 0;
+  ComputeResult result = compute_pi(10, zero_threads, &out);
+  EXPECT_EQ(result.error, ComputeError::kBadInput);
+  EXPECT_FALSE(result.message.empty());
+  EXPECT_EQ(out, "unchanged");
+  EXPECT_EQ(compute_pi(10, ComputeOptions{}, nullptr).error,
+            ComputeError::kBadInput);
+}
+
+TEST(ComputePiTest, PhaseNames) {
+  EXPECT_STREQ(phase_name(Phase::kSeries), "series");
+  EXPECT_STREQ(phase_name(Phase::kDivision), "division");
+  EXPECT_STREQ(phase_name(Phase::kSqrt), "sqrt");
+  EXPECT_STREQ(phase_name(Phase::kConversion), "conversion");
+}
+
+TEST(EstimateTest, GrowsWithNAndErrsHighOnMemory) {
+  Estimate small = estimate(1000, 1);
+  Estimate big = estimate(10'000'000, 1);
+  EXPECT_LT(small.seconds, big.seconds);
+  EXPECT_LT(small.peak_bytes, big.peak_bytes);
+  // Measured peak RSS at 1e7 on one thread is below 170 MiB.
+  EXPECT_GE(big.peak_bytes, 170ull << 20);
+  EXPECT_LT(estimate(10'000'000, 2).seconds, big.seconds);
+}
+
+}  // namespace
+}  // namespace pidigits

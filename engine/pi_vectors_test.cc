@@ -1,0 +1,62 @@
+// SHA-256 of compute_pi's output against published vectors (1e7 only with
+// PI_SLOW_TESTS=1: it takes ~7 s).
+#include <cstdlib>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "pidigits/engine.h"
+#include "testing/pi_vectors.h"
+#include "testing/sha256.h"
+
+namespace pidigits {
+namespace {
+
+std::string HashOfPi(uint64_t n, int threads) {
+  ComputeOptions options;
+  options.threads = threads;
+  std::string out;
+  ComputeResult result = compute_pi(n, options, &out);
+  EXPECT_EQ(result.error, ComputeError::kNone) << result.message;
+  EXPECT_EQ(out.size(), n + 2);
+  return testing::Sha256Hex(out);
+}
+
+const char* ExpectedHash(uint64_t n) {
+  for (const auto& v : testing::kSha256Vectors) {
+    if (v.n == n) return v.sha256;
+  }
+  return "";
+}
+
+TEST(PiVectorsTest, Sha256Of1e4) {
+  EXPECT_EQ(HashOfPi(10'000, 1), ExpectedHash(10'000));
+}
+
+TEST(PiVectorsTest, Sha256Of1e5) {
+  EXPECT_EQ(HashOfPi(100'000, 2), ExpectedHash(100'000));
+}
+
+TEST(PiVectorsTest, Sha256Of1e6) {
+  EXPECT_EQ(HashOfPi(1'000'000, 2), ExpectedHash(1'000'000));
+}
+
+TEST(PiVectorsTest, DigitsAround1e6) {
+  ComputeOptions options;
+  options.threads = 2;
+  std::string out;
+  ASSERT_EQ(compute_pi(1'000'010, options, &out).error,
+            ComputeError::kNone);
+  EXPECT_EQ(out.substr(999'991 + 1), testing::kAround1e6);
+}
+
+TEST(PiVectorsTest, Sha256Of1e7Slow) {
+  const char* slow = std::getenv("PI_SLOW_TESTS");
+  if (slow == nullptr || std::string(slow) != "1") {
+    GTEST_SKIP() << "set PI_SLOW_TESTS=1 to run";
+  }
+  EXPECT_EQ(HashOfPi(10'000'000, 2), ExpectedHash(10'000'000));
+}
+
+}  // namespace
+}  // namespace pidigits
