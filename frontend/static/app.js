@@ -12,6 +12,7 @@
 
   var RECONNECT_MIN_MS = 500;
   var RECONNECT_MAX_MS = 10000;
+  var STABLE_MS = 5000;  // a connection open this long resets the backoff
   var RESYNC_LIMIT_DEFAULT = 50;
   var RESYNC_LIMIT_MAX = 500;  // the API's upper bound for ?limit=
 
@@ -52,6 +53,7 @@
   function connectLive(handlers) {
     var attempt = 0;
     var countdown = null;
+    var openedAt = 0;
 
     function url() {
       var scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
@@ -93,7 +95,7 @@
         return;
       }
       socket.onopen = function () {
-        attempt = 0;
+        openedAt = Date.now();
         handlers.onState('live', 0);
         handlers.onOpen();
       };
@@ -104,6 +106,10 @@
       };
       socket.onclose = function () {
         socket.onclose = socket.onerror = socket.onmessage = null;
+        // Only a connection that stayed up a while resets the backoff: a relay
+        // that accepts and drops at once must not be hammered.
+        if (openedAt && Date.now() - openedAt > STABLE_MS) attempt = 0;
+        openedAt = 0;
         scheduleReconnect();
       };
       // An error is always followed by close; the reconnect happens there.
