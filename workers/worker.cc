@@ -1,0 +1,88 @@
+#include "worker.h"
+
+#include <chrono>
+#include <thread>
+
+#include "heartbeat.h"
+#include "pidigits/config.h"
+#include "pidigits/keys.h"
+#include "pidigits/log.h"
+#include "pidigits/process.h"
+#include "scripts.h"
+
+namespace pidigits::worker {
+namespace {
+
+// BLMOVE's server-side timeout; the client's socket timeout (5 s) is longer.
+constexpr const char* kBlockSeconds = "1";
+constexpr auto kBackoff = std::chrono::seconds(1);
+
+// Sleeps up to `pause`, returning early on a stop request.
+void pause_unless_stopping(std::chrono::milliseconds pause) {
+  auto until = std::chrono::steady_clock::now() + pause;
+  while (!shutdown_requested() && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+// Waits for the next n; 0 when none came (timeout, Redis down, stop).
+uint64_t next_task(RedisClient& redis, const std::string& id, bool* warned) {
+  const std::string processing = keys::processing(id);
+  // BLMOVE pi:queue pi:processing:<id> RIGHT LEFT 1
+  Reply reply = redis.command({"BLMOVE", keys::queue(), processing, "RIGHT", "LEFT", kBlockSeconds});
+  if (!reply.ok()) {
+    if (!*warned) log::warn("cannot take from ", keys::queue(), ": ", reply.error(), "; backing off");
+    *warned = true;
+    pause_unless_stopping(kBackoff);
+    return 0;
+  }
+  *warned = false;
+  if (reply.is_nil()) return 0;
+  std::string text = reply.string().value_or("");
+  uint64_t n = 0;
+  if (parse_uint(text, 1, UINT64_MAX, &n)) return n;
+  log::error("dropped a malformed entry '", text, "' from ", keys::queue());
+  if (Reply r = redis.command({"LREM", processing, "1", text}); !r.ok()) {
+    log::warn("cannot drop it from ", processing, ": ", r.error());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_worker(const WorkerSettings& settings) {
+  const std::string& id = settings.id;
+  log::info("worker ", id, " started (memory budget ", settings.memory_budget >> 20,
+            " MiB, threads ", settings.threads, ")");
+  RedisClient redis(settings.redis);
+  CurrentTask current{0};
+  Heartbeat heartbeat(settings.redis, id, &current);
+
+  // Start-up: anything left under our id belongs to a dead process.
+  while (!shutdown_requested() && reap_and_announce(redis, id) < 0) pause_unless_stopping(kBackoff);
+  heartbeat.beat(redis);
+  heartbeat.start();
+
+  TaskRunner runner(redis, settings, &current);
+  bool warned = false;
+  while (!shutdown_requested()) {
+    // Take work only while our heartbeat is surely alive, so that the reaper
+    // never sees a processing list whose owner looks dead.
+    if (!heartbeat.healthy()) {
+      if (!heartbeat.beat(redis)) pause_unless_stopping(kBackoff);
+      continue;
+    }
+    uint64_t n = next_task(redis, id, &warned);
+    if (n != 0) runner.run(n);
+  }
+
+  heartbeat.stop();
+  std::string error;
+  if (!unregister_worker(redis, id, &error)) {
+    log::warn("cannot unregister (", error, "); the reaper will once the heartbeat expires");
+  }
+  log::info("worker ", id, " stopped");
+  return 0;
+}
+
+}  // namespace pidigits::worker
