@@ -1,0 +1,46 @@
+// The Boost.Beast and Asio names the relay uses, and fail(): the one place a
+// completion error becomes a log line (Beast chat-multi's habit).
+#pragma once
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <string>
+#include <string_view>
+
+#include "pidigits/log.h"
+
+namespace pidigits::relay {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+// Logs a failed operation, except the endings that are part of normal life: a
+// cancelled operation (shutdown, a dropped client), a closed WebSocket and a
+// client that just went away (the session's "disconnected" line says enough).
+inline void fail(beast::error_code ec, std::string_view what, std::string_view peer = {}) {
+  if (ec == net::error::operation_aborted || ec == websocket::error::closed ||
+      ec == net::error::eof || ec == net::error::connection_reset) {
+    return;
+  }
+  log::info(peer.empty() ? "" : "client ", peer, peer.empty() ? "" : ": ", what, ": ",
+            ec.message());
+}
+
+// "127.0.0.1:53312" for log lines; "?" when the socket is already gone.
+inline std::string describe(const tcp::socket& socket) {
+  beast::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return "?";
+  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+}  // namespace pidigits::relay

@@ -1,0 +1,477 @@
+// pi-relay end to end: a real redis-server and the real pi-relay binary on
+// spare ports, WebSocket clients from test_client.h, raw sockets for garbage.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <iterator>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "pidigits/config.h"
+#include "pidigits/keys.h"
+#include "pidigits/redis.h"
+#include "test_client.h"
+
+namespace pidigits::relay {
+namespace {
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+int spare_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// Starts argv[0] (searched in PATH) with stdout and stderr to `log_path` and
+// PI_REDIS_PORT set; the child dies with the test process.
+pid_t spawn(const std::vector<std::string>& args, int redis_port, const std::string& log_path) {
+  pid_t pid = fork();
+  if (pid != 0) return pid;
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  FILE* log = std::fopen(log_path.c_str(), "a");
+  if (log != nullptr) {
+    dup2(fileno(log), STDOUT_FILENO);
+    dup2(fileno(log), STDERR_FILENO);
+  }
+  setenv("PI_REDIS_PORT", std::to_string(redis_port).c_str(), 1);
+  unsetenv("PI_REDIS_URL");
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  execvp(argv[0], argv.data());
+  _exit(127);
+}
+
+// The exit status of `pid` if it ends within `timeout` (-signal if killed).
+std::optional<int> wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(5ms);
+  }
+  return std::nullopt;
+}
+
+void kill_and_reap(pid_t& pid) {
+  if (pid <= 0) return;
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  pid = -1;
+}
+
+// A plain TCP connection with timeouts, for HTTP and for garbage.
+class RawConn {
+ public:
+  explicit RawConn(int port) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{0, 200'000};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~RawConn() { close(fd_); }
+  bool connected() const { return connected_; }
+  void send(std::string_view data) {
+    ssize_t ignored = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+    (void)ignored;
+  }
+  // Everything received until the server closes or `timeout` passes;
+  // *closed says which.
+  std::string receive(std::chrono::milliseconds timeout, bool* closed = nullptr) {
+    std::string out;
+    auto deadline = Clock::now() + timeout;
+    char buf[4096];
+    while (Clock::now() < deadline) {
+      ssize_t n = recv(fd_, buf, sizeof buf, 0);
+      if (n > 0) {
+        out.append(buf, static_cast<size_t>(n));
+      } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        if (closed != nullptr) *closed = true;
+        return out;
+      }
+    }
+    if (closed != nullptr) *closed = false;
+    return out;
+  }
+  // Sends a WebSocket upgrade and returns the response head.
+  std::string upgrade() {
+    send(
+        "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    std::string head;
+    char c;
+    auto deadline = Clock::now() + 2s;
+    while (Clock::now() < deadline && head.find("\r\n\r\n") == std::string::npos) {
+      if (recv(fd_, &c, 1, 0) == 1) head += c;
+    }
+    return head;
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+};
+
+HttpResponse http_get(int port, const std::string& path) {
+  RawConn conn(port);
+  conn.send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  std::string text = conn.receive(2s);
+  HttpResponse r;
+  if (text.rfind("HTTP/1.1 ", 0) == 0) r.status = std::atoi(text.c_str() + 9);
+  auto end = text.find("\r\n\r\n");
+  if (end != std::string::npos) r.body = text.substr(end + 4);
+  return r;
+}
+
+class Relay : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "relay_test.XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    redis_port_ = spare_port();
+    relay_port_ = spare_port();
+    publisher_ = std::make_unique<RedisClient>(RedisAddress{"127.0.0.1", redis_port_, "", 0});
+    start_redis();
+    start_relay();
+    ASSERT_TRUE(wait_for_redis_state("connected")) << relay_log();
+  }
+
+  void TearDown() override {
+    kill_and_reap(relay_pid_);
+    kill_and_reap(redis_pid_);
+    std::filesystem::remove_all(dir_);
+  }
+
+  void start_redis() {
+    redis_pid_ = spawn({"redis-server", "--port", std::to_string(redis_port_), "--bind",
+                        "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir_},
+                       redis_port_, dir_ + "/redis.log");
+    RedisClient probe(RedisAddress{"127.0.0.1", redis_port_, "", 0}, 500ms);
+    auto deadline = Clock::now() + 5s;
+    while (Clock::now() < deadline) {
+      if (probe.command({"PING"}).ok()) return;
+      std::this_thread::sleep_for(20ms);
+    }
+    FAIL() << "redis-server did not answer PING on port " << redis_port_;
+  }
+
+  void start_relay(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {PI_RELAY_BIN, "--listen",
+                                     "127.0.0.1:" + std::to_string(relay_port_)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    relay_pid_ = spawn(args, redis_port_, relay_log_path());
+    auto deadline = Clock::now() + 5s;
+    while (Clock::now() < deadline) {
+      if (http_get(relay_port_, "/healthz").status == 200) return;
+      std::this_thread::sleep_for(20ms);
+    }
+    FAIL() << "pi-relay did not answer /healthz: " << relay_log();
+  }
+
+  nlohmann::json health() {
+    auto r = http_get(relay_port_, "/healthz");
+    auto json = nlohmann::json::parse(r.body, nullptr, false);
+    return r.status == 200 && !json.is_discarded() ? json : nlohmann::json();
+  }
+
+  bool wait_for_redis_state(const std::string& state, std::chrono::milliseconds timeout = 5s) {
+    auto deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+      if (health().value("redis", "") == state) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+
+  bool wait_for_clients(int clients, std::chrono::milliseconds timeout = 3s) {
+    auto deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+      if (health().value("clients", -1) == clients) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+
+  void publish(const std::string& message) {
+    auto reply = publisher_->command({"PUBLISH", keys::events(), message});
+    ASSERT_TRUE(reply.ok()) << reply.error();
+  }
+
+  std::string relay_log_path() const { return dir_ + "/relay.log"; }
+  std::string relay_log() const {
+    std::ifstream in(relay_log_path());
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  int log_count(const std::string& needle) const {
+    std::string log = relay_log();
+    int count = 0;
+    for (auto at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1)) ++count;
+    return count;
+  }
+
+  std::string dir_;
+  int redis_port_ = 0;
+  int relay_port_ = 0;
+  pid_t redis_pid_ = -1;
+  pid_t relay_pid_ = -1;
+  std::unique_ptr<RedisClient> publisher_;
+};
+
+constexpr std::string_view kResync = R"({"type":"resync","reason":"relay reconnected to Redis"})";
+
+TEST_F(Relay, HealthzReportsClientsAndRedis) {
+  auto h = health();
+  EXPECT_EQ(h.value("status", ""), "ok");
+  EXPECT_EQ(h.value("clients", -1), 0);
+  EXPECT_EQ(h.value("redis", ""), "connected");
+
+  WsClient client;
+  ASSERT_TRUE(client.connect(relay_port_)) << client.error();
+  EXPECT_TRUE(wait_for_clients(1));
+
+  auto other = http_get(relay_port_, "/api/tasks");
+  EXPECT_EQ(other.status, 426);
+  EXPECT_TRUE(nlohmann::json::parse(other.body, nullptr, false).contains("error")) << other.body;
+}
+
+TEST_F(Relay, BroadcastReachesTwoClientsInOrderUnchanged) {
+  WsClient a, b;
+  ASSERT_TRUE(a.connect(relay_port_, "/ws")) << a.error();
+  ASSERT_TRUE(b.connect(relay_port_, "/any/path")) << b.error();
+  std::vector<std::string> sent;
+  for (int i = 0; i < 200; ++i) {
+    sent.push_back(R"({"type":"task","seq":)" + std::to_string(i) + R"(,"task":{"n":)" +
+                   std::to_string(i + 1) + R"(,"note":"π \" \\ \n"}})");
+    publish(sent.back());
+  }
+  for (WsClient* client : {&a, &b}) {
+    for (const auto& expected : sent) {
+      auto got = client->read();
+      ASSERT_TRUE(got) << client->error();
+      ASSERT_EQ(*got, expected);
+    }
+  }
+}
+
+TEST_F(Relay, ClientThatNeverReadsIsDroppedAndOthersKeepReceiving) {
+  WsClient slow;
+  ASSERT_TRUE(slow.connect(relay_port_, "/ws", 4096)) << slow.error();
+  constexpr int kMessages = 300;
+  constexpr size_t kSize = 64 << 10;  // 300 x 64 KiB: far over the 4 MiB bound
+  auto message = [&](int i) { return std::to_string(i) + ":" + std::string(kSize, 'x'); };
+
+  // The good clients read on their own threads while we publish.
+  std::atomic<int> progress[2] = {0, 0};
+  auto reader = [&](WsClient* client, std::atomic<int>* done) {
+    for (int i = 0; i < kMessages; ++i) {
+      auto got = client->read();
+      if (!got) return "message " + std::to_string(i) + ": " + client->error();
+      if (*got != message(i)) return "message " + std::to_string(i) + " differs";
+      done->store(i + 1);
+    }
+    return std::string();
+  };
+  WsClient a, b;
+  ASSERT_TRUE(a.connect(relay_port_)) << a.error();
+  ASSERT_TRUE(b.connect(relay_port_)) << b.error();
+  auto read_a = std::async(std::launch::async, reader, &a, &progress[0]);
+  auto read_b = std::async(std::launch::async, reader, &b, &progress[1]);
+  for (int i = 0; i < kMessages; ++i) {
+    // Paced by the good readers (32 messages, 2 MiB ahead at most), so only a
+    // client that does not read can fall 4 MiB behind, however busy the machine.
+    auto deadline = Clock::now() + 5s;
+    while (std::min(progress[0].load(), progress[1].load()) < i - 32 && Clock::now() < deadline) {
+      std::this_thread::sleep_for(1ms);
+    }
+    publish(message(i));
+  }
+  EXPECT_EQ(read_a.get(), "");
+  EXPECT_EQ(read_b.get(), "");
+
+  EXPECT_TRUE(wait_for_clients(2)) << relay_log();
+  EXPECT_EQ(log_count("too slow"), 1) << relay_log();
+  // What the kernel had buffered arrives, then the connection ends.
+  int received = 0;
+  while (slow.read(3s)) ++received;
+  EXPECT_LT(received, kMessages);
+  EXPECT_NE(slow.error(), "timeout");
+}
+
+TEST_F(Relay, GarbageFromClientsDoesNotDisturbOthers) {
+  WsClient good;
+  ASSERT_TRUE(good.connect(relay_port_)) << good.error();
+  {
+    RawConn not_http(relay_port_);
+    not_http.send(std::string("\x16\x03\x01\x02\x00garbage\r\n\r\n", 16));
+    RawConn unmasked(relay_port_);
+    ASSERT_NE(unmasked.upgrade().find(" 101 "), std::string::npos);
+    unmasked.send("\x81\x05hello");  // clients must mask their frames
+    RawConn noise(relay_port_);
+    ASSERT_NE(noise.upgrade().find(" 101 "), std::string::npos);
+    noise.send(std::string(1000, '\xff'));
+    WsClient bad_utf8;
+    ASSERT_TRUE(bad_utf8.connect(relay_port_)) << bad_utf8.error();
+    bad_utf8.write("\xff\xfe\xfd not UTF-8");
+    WsClient too_big;
+    ASSERT_TRUE(too_big.connect(relay_port_)) << too_big.error();
+    too_big.write(std::string(5000, 'a'));  // just over the 4 KiB limit
+
+    for (RawConn* conn : {&not_http, &unmasked, &noise}) {
+      bool closed = false;
+      conn->receive(3s, &closed);
+      EXPECT_TRUE(closed);
+    }
+    EXPECT_FALSE(bad_utf8.read());
+    EXPECT_EQ(bad_utf8.close_code(), 1007) << bad_utf8.error();
+    EXPECT_FALSE(too_big.read());
+    EXPECT_EQ(too_big.close_code(), 1009) << too_big.error();
+
+    // The raw peers have not hung up yet (Beast waits for that in its
+    // teardown); broadcasts go on meanwhile.
+    publish("while the garbage is there");
+    auto got = good.read();
+    ASSERT_TRUE(got) << good.error();
+    EXPECT_EQ(*got, "while the garbage is there");
+  }
+  publish("after the garbage");
+  auto got = good.read();
+  ASSERT_TRUE(got) << good.error();
+  EXPECT_EQ(*got, "after the garbage");
+  EXPECT_TRUE(wait_for_clients(1)) << relay_log();
+}
+
+TEST_F(Relay, RedisRestartSendsResyncThenEvents) {
+  WsClient client;
+  ASSERT_TRUE(client.connect(relay_port_)) << client.error();
+  kill_and_reap(redis_pid_);
+  ASSERT_TRUE(wait_for_redis_state("disconnected")) << relay_log();
+  std::this_thread::sleep_for(500ms);  // a few failed reconnects
+  start_redis();
+
+  auto got = client.read(5s);
+  ASSERT_TRUE(got) << client.error() << relay_log();
+  EXPECT_EQ(*got, kResync);
+  ASSERT_TRUE(wait_for_redis_state("connected"));
+  publish("after the restart");
+  got = client.read();
+  ASSERT_TRUE(got) << client.error();
+  EXPECT_EQ(*got, "after the restart");
+  EXPECT_EQ(log_count("lost Redis"), 1) << relay_log();
+  EXPECT_LE(log_count("cannot reach Redis"), 1) << relay_log();
+}
+
+TEST_F(Relay, StartsWithoutRedisAndSubscribesWhenItComes) {
+  kill_and_reap(relay_pid_);
+  kill_and_reap(redis_pid_);
+  start_relay();
+  EXPECT_EQ(health().value("redis", ""), "disconnected");
+  WsClient client;
+  ASSERT_TRUE(client.connect(relay_port_)) << client.error();
+  start_redis();
+
+  auto got = client.read(5s);
+  ASSERT_TRUE(got) << client.error() << relay_log();
+  EXPECT_EQ(*got, kResync);
+  ASSERT_TRUE(wait_for_redis_state("connected"));
+  publish("first event");
+  got = client.read();
+  ASSERT_TRUE(got) << client.error();
+  EXPECT_EQ(*got, "first event");
+}
+
+TEST_F(Relay, SigtermClosesClientsWithGoingAwayAndExitsZero) {
+  WsClient a, b;
+  ASSERT_TRUE(a.connect(relay_port_)) << a.error();
+  ASSERT_TRUE(b.connect(relay_port_)) << b.error();
+  RawConn idle(relay_port_);  // an HTTP connection that sends nothing
+  ASSERT_TRUE(idle.connected());
+  ASSERT_TRUE(wait_for_clients(2));
+
+  auto start = Clock::now();
+  kill(relay_pid_, SIGTERM);
+  for (WsClient* client : {&a, &b}) {
+    EXPECT_FALSE(client->read(2s));
+    EXPECT_EQ(client->close_code(), 1001) << client->error();
+  }
+  auto status = wait_exit(relay_pid_, 2s);
+  ASSERT_TRUE(status) << "pi-relay still running 2 s after SIGTERM";
+  relay_pid_ = -1;
+  EXPECT_EQ(*status, 0);
+  EXPECT_LT(Clock::now() - start, 2s);
+  EXPECT_EQ(log_count("stopped"), 1) << relay_log();
+}
+
+TEST_F(Relay, ClientOverTheCapGets503) {
+  kill_and_reap(relay_pid_);
+  start_relay({"--max-clients", "1"});
+  WsClient first;
+  ASSERT_TRUE(first.connect(relay_port_)) << first.error();
+  RawConn second(relay_port_);
+  EXPECT_NE(second.upgrade().find("HTTP/1.1 503 "), std::string::npos);
+  EXPECT_EQ(health().value("clients", -1), 1);
+}
+
+TEST(RelayFlags, BadFlagsExitWithStatus2AndOneLine) {
+  std::string log = (std::filesystem::temp_directory_path() / "relay_flags_test.log").string();
+  for (std::vector<std::string> bad : {std::vector<std::string>{"--bogus", "1"},
+                                       {"--listen"},
+                                       {"--listen", "localhost"},
+                                       {"--listen", "not-an-address:8082"},
+                                       {"--listen", "127.0.0.1:70000"},
+                                       {"--max-clients", "0"}}) {
+    std::filesystem::remove(log);
+    bad.insert(bad.begin(), PI_RELAY_BIN);
+    pid_t pid = spawn(bad, 1, log);
+    auto status = wait_exit(pid, 2s);
+    ASSERT_TRUE(status) << bad[1];
+    EXPECT_EQ(*status, 2) << bad[1];
+    std::ifstream in(log);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+  }
+  std::filesystem::remove(log);
+}
+
+}  // namespace
+}  // namespace pidigits::relay
