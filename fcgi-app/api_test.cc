@@ -1,0 +1,244 @@
+// Handlers through route(), against a real Redis and the test templates.
+#include <gtest/gtest.h>
+
+#include "pidigits/keys.h"
+#include "router.h"
+#include "testing/redis_test.h"
+#include "validation.h"
+
+namespace pidigits::fcgi {
+namespace {
+using nlohmann::json;
+
+class ApiTest : public testing::RedisTest {
+ protected:
+  void SetUp() override {
+    RedisTest::SetUp();
+    std::string error;
+    auto texts = load_templates(PI_FCGI_TESTDATA, &error);
+    ASSERT_TRUE(texts) << error;
+    templates_ = std::make_unique<Templates>(*texts);
+    config_.max_digits = 100'000'000;
+    config_.max_queue = 3;
+    config_.worker_memory = 0;  // no memory check unless a test sets one
+  }
+  Response call(std::string method, std::string path, std::string query = "",
+                std::string content_type = "", std::string body = "", std::string accept = "*/*") {
+    App app{config_, *redis_, *templates_};
+    HttpRequest request{std::move(method), std::move(path), std::move(query),
+                        std::move(content_type), std::move(accept), std::move(body), false};
+    return route(request, app);
+  }
+  Response post_json(const std::string& body) {
+    return call("POST", "/api/tasks", "", "application/json", body);
+  }
+  static json body(const Response& r) { return json::parse(r.body); }
+
+  Config config_;
+  std::unique_ptr<Templates> templates_;
+};
+
+TEST_F(ApiTest, PostCreatesThenReturnsTheExistingTask) {
+  Response created = post_json(R"({"n": 5})");
+  EXPECT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.header("Location"), "/api/tasks/5");
+  EXPECT_EQ(created.content_type, "application/json; charset=utf-8");
+  EXPECT_EQ(body(created)["status"], "queued");
+  EXPECT_EQ(body(created)["url"], "/pi/5");
+  Response existing = call("POST", "/api/tasks", "", "application/x-www-form-urlencoded", "n=5");
+  EXPECT_EQ(existing.status, 200);
+  EXPECT_EQ(body(existing)["id"], body(created)["id"]);
+  Response got = call("GET", "/api/tasks/5");
+  EXPECT_EQ(got.status, 200);
+  EXPECT_EQ(body(got)["n"], 5);
+}
+
+TEST_F(ApiTest, BadInputIs400And415And413AndWritesNothing) {
+  Response bad = post_json(R"({"n": "abc"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(body(bad)["error"],
+            "n must be an integer from 1 to 100000000; got \"abc\" (write it as a JSON number, without quotes)");
+  EXPECT_EQ(call("POST", "/api/tasks", "", "text/plain", "n=5").status, 415);
+  App app{config_, *redis_, *templates_};
+  HttpRequest big{"POST", "/api/tasks", "", "application/json", "", std::string(kMaxBodyBytes, ' '), true};
+  Response too_large = route(big, app);
+  EXPECT_EQ(too_large.status, 413);
+  EXPECT_EQ(body(too_large)["error"], "the body is larger than 4096 bytes; send {\"n\": N}");
+  EXPECT_EQ(integer({"DBSIZE"}), 0);
+}
+
+TEST_F(ApiTest, FullQueueIs429WithRetryAfter) {
+  for (int n = 1; n <= 3; ++n) ASSERT_EQ(post_json("{\"n\": " + std::to_string(n) + "}").status, 201);
+  Response full = post_json(R"({"n": 4})");
+  EXPECT_EQ(full.status, 429);
+  EXPECT_EQ(full.header("Retry-After"), "5");
+  EXPECT_EQ(body(full)["error"], "the queue is full (3 tasks waiting); try again in a few seconds");
+  EXPECT_EQ(integer({"EXISTS", keys::task(4)}), 0);
+}
+
+#if PI_HAVE_ENGINE
+TEST_F(ApiTest, TooMuchMemoryIs422UnlessCached) {
+  config_.worker_memory = 1;  // nothing fits
+  Response refused = post_json(R"({"n": 1000})");
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_NE(body(refused)["error"].get<std::string>().find("more than a worker may use"),
+            std::string::npos);
+  redis_->command({"SET", keys::digits(), "3." + std::string(1000, '7')});
+  EXPECT_EQ(post_json(R"({"n": 1000})").status, 201);
+}
+#endif
+
+TEST_F(ApiTest, CachedAnswerIsImmediate) {
+  redis_->command({"SET", keys::digits(), "3.14159"});
+  Response r = post_json(R"({"n": 4})");
+  EXPECT_EQ(r.status, 201);
+  EXPECT_EQ(body(r)["status"], "done");
+  EXPECT_EQ(body(r)["digit"], 5);
+  EXPECT_EQ(body(r)["source"], "cached");
+}
+
+TEST_F(ApiTest, BrowserFormGetsRedirectOrHtmlError) {
+  const char* html = "text/html,application/xhtml+xml";
+  Response ok = call("POST", "/api/tasks", "", "application/x-www-form-urlencoded", "n=8", html);
+  EXPECT_EQ(ok.status, 303);
+  EXPECT_EQ(ok.header("Location"), "/");
+  Response bad = call("POST", "/api/tasks", "", "application/x-www-form-urlencoded", "n=x", html);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(bad.body.find("got &quot;x&quot;"), std::string::npos) << bad.body;
+}
+
+TEST_F(ApiTest, ListsTasksWithSeqAndNextBefore) {
+  for (int n : {11, 12, 13}) post_json("{\"n\": " + std::to_string(n) + "}");
+  Response page = call("GET", "/api/tasks", "limit=2");
+  ASSERT_EQ(page.status, 200);
+  json j = body(page);
+  EXPECT_EQ(j["tasks"].size(), 2u);
+  EXPECT_EQ(j["tasks"][0]["n"], 13);
+  EXPECT_EQ(j["seq"], 6);  // two events per new task
+  EXPECT_EQ(j["next_before"], 2);
+  json rest = body(call("GET", "/api/tasks", "limit=2&before=2"));
+  EXPECT_EQ(rest["tasks"].size(), 1u);
+  EXPECT_TRUE(rest["next_before"].is_null());
+  EXPECT_EQ(call("GET", "/api/tasks", "limit=0").status, 400);
+  EXPECT_EQ(call("GET", "/api/tasks", "before=abc").status, 400);
+}
+
+TEST_F(ApiTest, MissingTaskIs404AndBadNIs400) {
+  Response missing = call("GET", "/api/tasks/77");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(body(missing)["error"], "no task for n=77; create it with POST /api/tasks");
+  EXPECT_EQ(call("GET", "/api/tasks/0").status, 400);
+  EXPECT_EQ(call("GET", "/api/tasks/100000001").status, 400);
+  EXPECT_EQ(call("GET", "/api/tasks/1.5").status, 400);
+}
+
+TEST_F(ApiTest, HealthzReportsQueueAndWorkers) {
+  post_json(R"({"n": 3})");
+  redis_->command({"SADD", keys::workers(), "w1"});
+  Response r = call("GET", "/healthz");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(body(r), (json{{"status", "ok"}, {"queue", 1}, {"workers", 1}}));
+}
+
+TEST_F(ApiTest, RedisDownIs503EverywhereWithoutHanging) {
+  RedisAddress nowhere = server_->address();
+  nowhere.port = testing::spare_port();
+  RedisClient down(nowhere, std::chrono::seconds(1));
+  App app{config_, down, *templates_};
+  auto run = [&](std::string method, std::string path, std::string type = "", std::string b = "") {
+    return route(HttpRequest{method, path, "", type, "*/*", b, false}, app);
+  };
+  Response health = run("GET", "/healthz");
+  EXPECT_EQ(health.status, 503);
+  EXPECT_EQ(body(health)["error"].get<std::string>().rfind("Redis unavailable: ", 0), 0u);
+  EXPECT_EQ(run("POST", "/api/tasks", "application/json", R"({"n": 1})").status, 503);
+  EXPECT_EQ(run("GET", "/api/tasks").status, 503);
+  EXPECT_EQ(run("GET", "/api/tasks/1").status, 503);
+  EXPECT_EQ(run("GET", "/pi/1.txt").status, 503);
+  Response page = run("GET", "/");
+  EXPECT_EQ(page.status, 503);
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(run("GET", "/pi/5").status, 503);
+}
+
+TEST_F(ApiTest, WrongMethodIs405WithAllow) {
+  Response r = call("DELETE", "/api/tasks");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.header("Allow"), "GET, HEAD, POST");
+  EXPECT_EQ(body(r)["error"], "method \"DELETE\" is not allowed on \"/api/tasks\"; use GET, HEAD, POST");
+  EXPECT_EQ(call("POST", "/").header("Allow"), "GET, HEAD");
+  EXPECT_EQ(call("PUT", "/pi/3").status, 405);
+  EXPECT_EQ(call("POST", "/api/tasks/3").status, 405);
+}
+
+TEST_F(ApiTest, UnknownPathIs404JsonUnderApiAndHtmlElsewhere) {
+  Response api = call("GET", "/api/nope");
+  EXPECT_EQ(api.status, 404);
+  EXPECT_EQ(api.content_type, "application/json; charset=utf-8");
+  Response page = call("GET", "/nope<script>");
+  EXPECT_EQ(page.status, 404);
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(page.body.find("<script>"), std::string::npos);
+}
+
+TEST_F(ApiTest, IndexPageListsTasks) {
+  post_json(R"({"n": 31})");
+  Response r = call("GET", "/");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("task-31"), std::string::npos) << r.body;
+  EXPECT_EQ(call("GET", "/", "before=x").status, 400);
+}
+
+TEST_F(ApiTest, PiPageShowsDigitsStatusOrOffer) {
+  Response offer = call("GET", "/pi/20");
+  EXPECT_EQ(offer.status, 404);
+  EXPECT_NE(offer.body.find("value=\"20\""), std::string::npos) << offer.body;
+  post_json(R"({"n": 20})");
+  Response pending = call("GET", "/pi/20");
+  EXPECT_EQ(pending.status, 200);
+  EXPECT_NE(pending.body.find("class=\"status\">queued 0%"), std::string::npos) << pending.body;
+  redis_->command({"SET", keys::digits(), "3.14159265358979323846"});
+  Response shown = call("GET", "/pi/20");
+  EXPECT_EQ(shown.status, 200);
+  EXPECT_NE(shown.body.find("3.<span>1415926535</span><span>897932384<mark>6</mark></span>"),
+            std::string::npos) << shown.body;
+  EXPECT_EQ(call("GET", "/pi/20", "from=21").status, 400);
+  EXPECT_EQ(call("GET", "/pi/abc").status, 400);
+  EXPECT_EQ(call("GET", "/pi/100000001").status, 400);
+}
+
+TEST_F(ApiTest, PiTextStreamsExactlyNDecimals) {
+  EXPECT_EQ(call("GET", "/pi/5.txt").status, 404);
+  std::string digits = "3.";
+  for (int i = 0; i < (1 << 20) + 100; ++i) digits.push_back(static_cast<char>('0' + i % 7));
+  redis_->command({"SET", keys::digits(), digits});
+  const uint64_t n = (1 << 20) + 50;  // more than one chunk
+  Response r = call("GET", "/pi/" + std::to_string(n) + ".txt");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "text/plain; charset=utf-8");
+  EXPECT_EQ(r.stream_length, n + 2);
+  ASSERT_TRUE(r.stream);
+  std::string out;
+  int chunks = 0;
+  EXPECT_TRUE(r.stream([&](std::string_view bytes) {
+    out.append(bytes);
+    ++chunks;
+    return true;
+  }));
+  EXPECT_EQ(chunks, 2);
+  EXPECT_EQ(out, digits.substr(0, n + 2));
+  EXPECT_NE(header_block(r).find("Content-Length: " + std::to_string(n + 2) + "\r\n"),
+            std::string::npos);
+}
+
+TEST(ResponseTest, HeaderBlockHasTheDefaults) {
+  Response r = json_error(404, "x");
+  EXPECT_EQ(header_block(r),
+            "Status: 404 Not Found\r\nContent-Type: application/json; charset=utf-8\r\n"
+            "Content-Length: 13\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n\r\n");
+  EXPECT_EQ(dump_json(json{{"e", std::string("\xff")}}), "{\"e\":\"\xEF\xBF\xBD\"}");
+}
+
+}  // namespace
+}  // namespace pidigits::fcgi

@@ -1,0 +1,65 @@
+// pi-fcgi: the FastCGI application behind nginx (API and pages). Parses the
+// flags, checks the environment and the templates, opens the FastCGI socket
+// and runs the pre-forked children (server.h).
+#include <fcgiapp.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+
+#include "memory_check.h"
+#include "options.h"
+#include "pidigits/config.h"
+#include "pidigits/log.h"
+#include "pidigits/process.h"
+#include "pidigits/redis.h"
+#include "server.h"
+#include "templates.h"
+
+namespace {
+constexpr int kListenBacklog = 1024;
+
+int fail(const std::string& message, int status) {
+  std::cerr << "pi-fcgi: " << message << "\n";
+  return status;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace pidigits;
+  log::set_program("pi-fcgi");
+  fcgi::Options options;
+  std::string error;
+  if (!fcgi::parse_options(argc, argv, &options, &error)) return fail(error, 2);
+  if (options.help) {
+    std::cout << fcgi::kUsage << "\n";
+    return 0;
+  }
+  auto config = load_config(&error);
+  if (!config) return fail(error, 2);
+  auto templates = fcgi::load_templates(options.templates, &error);
+  if (!templates) return fail(error, 2);
+
+  if (FCGX_Init() != 0) return fail("cannot initialise libfcgi", 1);
+  int listen_fd = FCGX_OpenSocket(options.listen.c_str(), kListenBacklog);
+  if (listen_fd < 0) {
+    return fail("cannot listen on " + options.listen + ": " + std::strerror(errno), 1);
+  }
+  // Children and threads race to accept; the losers must not block (server.h).
+  fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
+  // libfcgi installs its own SIGTERM handling in FCGX_Init; take it back.
+  install_shutdown_handlers();
+
+  log::info("listening on ", options.listen, " (", options.procs, " processes x ",
+            options.threads, " threads), Redis at ", describe(config->redis), ", max digits ",
+            config->max_digits, ", memory check ",
+            fcgi::memory_needed(1) != 0 ? "on" : "off (built without the engine)");
+  int status = run_prefork("pi-fcgi", options.procs, [&](int) {
+    return fcgi::run_child(listen_fd, options.threads, *config, *templates);
+  });
+  close(listen_fd);
+  log::info("stopped");
+  return status;
+}

@@ -1,0 +1,100 @@
+#include "server.h"
+
+#include <fcgiapp.h>
+#include <poll.h>
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "app.h"
+#include "pidigits/log.h"
+#include "pidigits/process.h"
+#include "request.h"
+#include "response.h"
+#include "router.h"
+
+namespace pidigits::fcgi {
+namespace {
+constexpr auto kRedisTimeout = std::chrono::seconds(5);
+
+// Waits until the listening socket has a connection or kAcceptPollMs passed.
+// False when the socket is unusable (the thread should stop).
+bool wait_readable(int listen_fd, bool* ready) {
+  pollfd p{listen_fd, POLLIN, 0};
+  int rc = poll(&p, 1, kAcceptPollMs);
+  *ready = rc > 0 && (p.revents & POLLIN) != 0;
+  if (rc > 0 && (p.revents & (POLLERR | POLLNVAL)) != 0) {
+    log::error("listening socket failed; stopping this process");
+    return false;
+  }
+  return true;
+}
+
+void serve(int listen_fd, const Config& config, const TemplateTexts& texts) {
+  RedisClient redis(config.redis, kRedisTimeout);
+  Templates templates(texts);
+  App app{config, redis, templates};
+  FCGX_Request request;
+  if (FCGX_InitRequest(&request, listen_fd, 0) != 0) {
+    log::error("cannot initialise a FastCGI request");
+    request_shutdown();
+    return;
+  }
+  while (!shutdown_requested()) {
+    bool ready = false;
+    if (!wait_readable(listen_fd, &ready)) {
+      request_shutdown();
+      break;
+    }
+    // Another thread or process may have taken the connection: then accept
+    // fails with EAGAIN and we poll again.
+    if (!ready || FCGX_Accept_r(&request) < 0) continue;
+    HttpRequest http = read_request(request);
+    Response response = route(http, app);
+    write_response(request.out, response, http.method == "HEAD");
+    FCGX_Finish_r(&request);
+  }
+  FCGX_Free(&request, 0);
+}
+
+// Exceptions never leave a thread: an unexpected one stops this process and
+// the master starts a fresh one.
+void serve_thread(int listen_fd, const Config& config, const TemplateTexts& texts) {
+  try {
+    serve(listen_fd, config, texts);
+  } catch (const std::exception& e) {
+    log::error("request thread failed: ", e.what());
+    request_shutdown();
+  } catch (...) {
+    log::error("request thread failed with an unknown exception");
+    request_shutdown();
+  }
+}
+}  // namespace
+
+int run_child(int listen_fd, int threads, const Config& config, const TemplateTexts& texts) {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  // Blocked here, inherited by the threads: only sigtimedwait below takes them.
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  std::vector<std::thread> pool;
+  pool.reserve(threads);
+  for (int i = 0; i < threads; ++i) {
+    pool.emplace_back(serve_thread, listen_fd, std::cref(config), std::cref(texts));
+  }
+  while (!shutdown_requested()) {
+    timespec wait{0, kAcceptPollMs * 1'000'000L};
+    if (sigtimedwait(&stop_signals, nullptr, &wait) > 0) request_shutdown();
+  }
+  FCGX_ShutdownPending();
+  for (auto& thread : pool) thread.join();
+  log::info("child stopped");
+  return 0;
+}
+
+}  // namespace pidigits::fcgi

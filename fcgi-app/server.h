@@ -1,0 +1,26 @@
+// One pre-forked pi-fcgi child: T request threads sharing the listening
+// FastCGI socket, each with its own FCGX_Request, RedisClient and templates.
+//
+// Stopping: SIGTERM/SIGINT are blocked in every thread and taken by the
+// child's main thread with sigtimedwait, so a signal never interrupts a
+// request half-way. Request threads do not sit in a blocking FCGX_Accept_r:
+// they poll() the (non-blocking) listening socket with a short timeout and
+// check the shutdown flag between polls, so a child stops within about
+// kAcceptPollMs plus the request in flight. (shutdown() on the listening
+// socket would wake them too, but it would also close the socket for the
+// other children and the master, which share it.)
+#pragma once
+
+#include "pidigits/config.h"
+#include "templates.h"
+
+namespace pidigits::fcgi {
+
+inline constexpr int kAcceptPollMs = 100;
+
+// REQUIRES: FCGX_Init() was called; listen_fd is O_NONBLOCK (several
+// processes and threads race to accept; the losers must get EAGAIN, not block).
+// Returns the child's exit status once asked to stop.
+int run_child(int listen_fd, int threads, const Config& config, const TemplateTexts& texts);
+
+}  // namespace pidigits::fcgi

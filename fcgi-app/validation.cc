@@ -1,0 +1,254 @@
+#include "validation.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "form.h"
+#include "pidigits/config.h"
+
+namespace pidigits::fcgi {
+namespace {
+constexpr size_t kQuoteMax = 40;
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// "Application/JSON; charset=utf-8" -> "application/json".
+std::string media_type(std::string_view content_type) {
+  std::string_view type = trim(content_type.substr(0, content_type.find(';')));
+  std::string out(type);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string body_hint(uint64_t max) {
+  return "send {\"n\": N} with N an integer from 1 to " + std::to_string(max);
+}
+
+// Reads the top-level object of a JSON body without building it: records the
+// value given for "n" (its kind and text) and whether n appears twice.
+class TaskBodySax : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  enum class Kind { kMissing, kUnsigned, kOther };
+  Kind kind = Kind::kMissing;
+  uint64_t value = 0;
+  std::string text;  // the value as given, for the message
+  bool duplicate = false;
+  bool not_object = false;
+  size_t error_at = 0;
+
+  bool null() override { return scalar(Kind::kOther, "null"); }
+  bool boolean(bool v) override { return scalar(Kind::kOther, v ? "true" : "false"); }
+  bool number_integer(number_integer_t v) override {
+    return scalar(Kind::kOther, std::to_string(v));
+  }
+  bool number_unsigned(number_unsigned_t v) override {
+    if (depth_ == 1 && in_n_) value = v;
+    return scalar(Kind::kUnsigned, std::to_string(v));
+  }
+  bool number_float(number_float_t, const string_t& s) override { return scalar(Kind::kOther, s); }
+  bool string(string_t& v) override {
+    return scalar(Kind::kOther, nlohmann::json(v).dump(-1, ' ', false,
+                                                       nlohmann::json::error_handler_t::replace));
+  }
+  bool binary(binary_t&) override { return scalar(Kind::kOther, "binary"); }
+  bool start_object(std::size_t) override { return open(true, "an object"); }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t) override { return open(false, "an array"); }
+  bool end_array() override { return close(); }
+  bool key(string_t& k) override {
+    in_n_ = depth_ == 1 && k == "n";
+    if (in_n_ && kind != Kind::kMissing) duplicate = true;
+    return true;
+  }
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception&) override {
+    error_at = position == 0 ? 1 : position;
+    return false;
+  }
+
+ private:
+  bool scalar(Kind k, const std::string& t) {
+    if (depth_ == 0) {  // the whole body is a scalar
+      not_object = true;
+      return false;
+    }
+    if (depth_ == 1 && in_n_) {
+      if (kind == Kind::kMissing) {
+        kind = k;
+        text = t;
+      }
+      in_n_ = false;
+    }
+    return true;
+  }
+  bool open(bool object, const char* what) {
+    if (depth_ == 0 && !object) {
+      not_object = true;
+      return false;
+    }
+    if (depth_ == 1 && in_n_) {
+      if (kind == Kind::kMissing) {
+        kind = Kind::kOther;
+        text = what;
+      }
+      in_n_ = false;
+    }
+    ++depth_;
+    return true;
+  }
+  bool close() {
+    --depth_;
+    return true;
+  }
+
+  int depth_ = 0;
+  bool in_n_ = false;
+};
+
+bool parse_json_body(std::string_view body, uint64_t max, uint64_t* n, BodyError* error) {
+  TaskBodySax sax;
+  bool ok = nlohmann::json::sax_parse(body, &sax);
+  if (sax.not_object) {
+    error->message = "the JSON body must be an object; " + body_hint(max);
+    return false;
+  }
+  if (!ok) {
+    error->message = "the body is not valid JSON (error at byte " + std::to_string(sax.error_at) +
+                     "); " + body_hint(max);
+    return false;
+  }
+  if (sax.duplicate) {
+    error->message = "n is given more than once; " + body_hint(max);
+    return false;
+  }
+  if (sax.kind == TaskBodySax::Kind::kMissing) {
+    error->message = "n is missing; " + body_hint(max);
+    return false;
+  }
+  if (sax.kind != TaskBodySax::Kind::kUnsigned || sax.value < 1 || sax.value > max) {
+    // sax.text is JSON already (a string keeps its own quotes): show it as is.
+    bool quoted = !sax.text.empty() && sax.text[0] == '"';
+    error->message = n_range_message(max, shorten(sax.text));
+    if (quoted) error->message += " (write it as a JSON number, without quotes)";
+    return false;
+  }
+  *n = sax.value;
+  return true;
+}
+
+bool parse_form_body(std::string_view body, uint64_t max, uint64_t* n, BodyError* error) {
+  bool duplicate = false;
+  auto value = single_field(parse_form(body), "n", &duplicate);
+  if (duplicate) {
+    error->message = "n is given more than once; send one field n=N";
+    return false;
+  }
+  if (!value) {
+    error->message = "n is missing; send the form field n with an integer from 1 to " +
+                     std::to_string(max);
+    return false;
+  }
+  return parse_n_text(trim(*value), max, n, &error->message);
+}
+}  // namespace
+
+std::string shorten(std::string_view raw) {
+  std::string out;
+  for (size_t i = 0; i < raw.size() && i < kQuoteMax; ++i) {
+    char c = raw[i];
+    out.push_back(c >= 0x20 && c <= 0x7e ? c : '?');
+  }
+  if (raw.size() > kQuoteMax) out += "...";
+  return out;
+}
+
+std::string quote_for_message(std::string_view raw) { return "\"" + shorten(raw) + "\""; }
+
+std::string n_range_message(uint64_t max, std::string_view got) {
+  return "n must be an integer from 1 to " + std::to_string(max) + "; got " + std::string(got);
+}
+
+bool parse_n_text(std::string_view text, uint64_t max, uint64_t* n, std::string* error) {
+  if (parse_uint(text, 1, max, n)) return true;
+  *error = n_range_message(max, text.empty() ? "nothing" : quote_for_message(text));
+  return false;
+}
+
+bool parse_task_body(std::string_view content_type, std::string_view body, uint64_t max,
+                     uint64_t* n, BodyError* error) {
+  std::string type = media_type(content_type);
+  error->status = 400;
+  if (type == "application/json") return parse_json_body(body, max, n, error);
+  if (type == "application/x-www-form-urlencoded") return parse_form_body(body, max, n, error);
+  error->status = 415;
+  error->message = "send the body as application/json ({\"n\": N}) or as a form "
+                   "(application/x-www-form-urlencoded, n=N); got Content-Type " +
+                   (type.empty() ? std::string("nothing") : quote_for_message(type));
+  return false;
+}
+
+bool parse_list_query(std::string_view query, ListQuery* out, std::string* error) {
+  FormFields fields = parse_form(query);
+  bool duplicate = false;
+  auto limit = single_field(fields, "limit", &duplicate);
+  if (duplicate) {
+    *error = "limit is given more than once";
+    return false;
+  }
+  if (limit && !limit->empty() && !parse_uint(*limit, 1, kMaxListLimit, &out->limit)) {
+    *error = "limit must be an integer from 1 to " + std::to_string(kMaxListLimit) + "; got " +
+             quote_for_message(*limit);
+    return false;
+  }
+  auto before = single_field(fields, "before", &duplicate);
+  if (duplicate) {
+    *error = "before is given more than once";
+    return false;
+  }
+  if (before && !before->empty() && !parse_uint(*before, 1, UINT64_MAX, &out->before)) {
+    *error = "before must be a task id (an integer of at least 1, from next_before); got " +
+             quote_for_message(*before);
+    return false;
+  }
+  return true;
+}
+
+bool parse_from_query(std::string_view query, uint64_t n, uint64_t* from, std::string* error) {
+  bool duplicate = false;
+  auto value = single_field(parse_form(query), "from", &duplicate);
+  *from = 0;
+  if (duplicate) {
+    *error = "from is given more than once";
+    return false;
+  }
+  if (!value || value->empty()) return true;
+  if (parse_uint(*value, 1, n, from)) return true;
+  *error = "from must be a decimal position from 1 to " + std::to_string(n) + "; got " +
+           quote_for_message(*value);
+  return false;
+}
+
+bool split_pi_path(std::string_view path, std::string_view* n_text, bool* txt) {
+  constexpr std::string_view kPrefix = "/pi/";
+  constexpr std::string_view kTxt = ".txt";
+  if (!path.starts_with(kPrefix)) return false;
+  std::string_view rest = path.substr(kPrefix.size());
+  *txt = rest.ends_with(kTxt);
+  if (*txt) rest.remove_suffix(kTxt.size());
+  *n_text = rest;
+  return true;
+}
+
+bool split_task_path(std::string_view path, std::string_view* n_text) {
+  constexpr std::string_view kPrefix = "/api/tasks/";
+  if (!path.starts_with(kPrefix)) return false;
+  *n_text = path.substr(kPrefix.size());
+  return true;
+}
+
+}  // namespace pidigits::fcgi

@@ -1,0 +1,150 @@
+#include "views.h"
+
+#include "response.h"
+
+namespace pidigits::fcgi {
+
+using nlohmann::json;
+namespace mustache = kainjow::mustache;
+
+mustache::data to_data(const json& value) {
+  switch (value.type()) {
+    case json::value_t::object: {
+      mustache::data out{mustache::data::type::object};
+      for (const auto& [key, item] : value.items()) out.set(key, to_data(item));
+      return out;
+    }
+    case json::value_t::array: {
+      mustache::data out{mustache::data::type::list};
+      for (const auto& item : value) out.push_back(to_data(item));
+      return out;
+    }
+    case json::value_t::string: {
+      const auto& text = value.get_ref<const std::string&>();
+      if (text.empty()) return mustache::data{false};
+      return mustache::data{text};
+    }
+    case json::value_t::boolean:
+      return mustache::data{value.get<bool>()};
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+    case json::value_t::number_float:
+      return mustache::data{dump_json(value)};
+    default:  // null, binary, discarded
+      return mustache::data{false};
+  }
+}
+
+std::string group_thousands(uint64_t value) {
+  std::string digits = std::to_string(value);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+json index_view(const TaskPage& page, uint64_t max_digits, const std::string& row_text) {
+  json tasks = json::array();
+  for (const Task& task : page.tasks) tasks.push_back(to_json(task));
+  return json{
+      {"tasks", tasks},
+      {"seq", std::to_string(page.seq)},
+      {"max_digits", std::to_string(max_digits)},
+      {"max_digits_text", group_thousands(max_digits)},
+      {"row_template", row_text},
+      {"has_more", page.next_before != 0},
+      {"next_before", page.next_before != 0 ? std::to_string(page.next_before) : ""},
+  };
+}
+
+PiWindow pi_window(uint64_t n, uint64_t requested_from) {
+  if (n <= kWholeMax) return PiWindow{1, n, true};
+  uint64_t from = requested_from != 0 ? requested_from : n - kWindowDigits + 1;
+  from = std::min(from, n);
+  uint64_t to = std::min(n, from + kWindowDigits - 1);
+  return PiWindow{from, to, false};
+}
+
+namespace {
+std::string page_url(uint64_t n, uint64_t from) {
+  return "/pi/" + std::to_string(n) + "?from=" + std::to_string(from);
+}
+
+// Lines of kLineDigits decimals starting at window.from, each in groups of
+// kGroupDigits; the n-th decimal, when shown, is split off as "marked".
+json digit_lines(uint64_t n, const PiWindow& window, std::string_view decimals) {
+  json lines = json::array();
+  for (uint64_t start = 0; start < decimals.size(); start += kLineDigits) {
+    std::string_view line = decimals.substr(start, kLineDigits);
+    const uint64_t pos = window.from + start;
+    json groups = json::array();
+    for (uint64_t g = 0; g < line.size(); g += kGroupDigits) {
+      std::string digits(line.substr(g, kGroupDigits));
+      std::string marked;
+      if (pos + g + digits.size() - 1 == n) {  // this group ends with the n-th decimal
+        marked = digits.back();
+        digits.pop_back();
+      }
+      groups.push_back({{"digits", digits}, {"marked", marked}});
+    }
+    lines.push_back({{"pos", std::to_string(pos)}, {"head", pos == 1 ? "3." : ""},
+                     {"groups", groups}});
+  }
+  return lines;
+}
+
+json pi_base(uint64_t n, uint64_t max_digits) {
+  return json{
+      {"n", std::to_string(n)},
+      {"n_text", group_thousands(n)},
+      {"txt_url", "/pi/" + std::to_string(n) + ".txt"},
+      {"window", std::to_string(kWindowDigits)},
+      {"max_digits", std::to_string(max_digits)},
+  };
+}
+}  // namespace
+
+json pi_view(uint64_t n, const PiWindow& window, std::string_view decimals,
+             const std::optional<Task>& task, uint64_t max_digits) {
+  json view = pi_base(n, max_digits);
+  const bool at_start = window.from == 1;
+  const bool at_end = window.to == n;
+  view["available"] = true;
+  view["task"] = task ? to_json(*task) : json(false);
+  view["from"] = std::to_string(window.from);
+  view["to"] = std::to_string(window.to);
+  view["whole"] = window.whole;
+  view["lines"] = digit_lines(n, window, decimals);
+  view["nav"] = {
+      {"first", at_start ? "" : page_url(n, 1)},
+      {"prev", at_start ? "" : page_url(n, window.from > kWindowDigits ? window.from - kWindowDigits : 1)},
+      {"next", at_end ? "" : page_url(n, window.to + 1)},
+      {"last", at_end ? "" : "/pi/" + std::to_string(n)},
+  };
+  return view;
+}
+
+json pi_pending_view(uint64_t n, const Task& task, uint64_t max_digits) {
+  json view = pi_base(n, max_digits);
+  view["available"] = false;
+  view["task"] = to_json(task);
+  view["from"] = "";
+  view["to"] = "";
+  view["whole"] = false;
+  view["lines"] = json::array();
+  view["nav"] = {{"first", ""}, {"prev", ""}, {"next", ""}, {"last", ""}};
+  return view;
+}
+
+json error_view(int status, std::string_view title, std::string_view message, uint64_t offer_n) {
+  return json{
+      {"status", std::to_string(status)},
+      {"title", title},
+      {"message", message},
+      {"n", offer_n != 0 ? std::to_string(offer_n) : ""},
+  };
+}
+
+}  // namespace pidigits::fcgi

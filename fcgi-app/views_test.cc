@@ -1,0 +1,167 @@
+#include "views.h"
+
+#include <gtest/gtest.h>
+
+namespace pidigits::fcgi {
+namespace {
+using nlohmann::json;
+
+// Deterministic stand-in for decimals: decimal k is the digit k % 10.
+std::string fake_decimals(uint64_t from, uint64_t to) {
+  std::string out;
+  for (uint64_t k = from; k <= to; ++k) out.push_back(static_cast<char>('0' + k % 10));
+  return out;
+}
+
+json view_for(uint64_t n, uint64_t from = 0) {
+  PiWindow w = pi_window(n, from);
+  return pi_view(n, w, fake_decimals(w.from, w.to), std::nullopt, 100'000'000);
+}
+
+// All shown decimals of a view, concatenated, marked digit included.
+std::string shown(const json& view) {
+  std::string out;
+  for (const auto& line : view["lines"]) {
+    for (const auto& g : line["groups"]) out += g["digits"].get<std::string>() + g["marked"].get<std::string>();
+  }
+  return out;
+}
+
+void expect_layout(const json& view) {
+  const auto& lines = view["lines"];
+  for (size_t i = 0; i < lines.size(); ++i) {
+    size_t line_digits = 0;
+    const auto& groups = lines[i]["groups"];
+    for (size_t g = 0; g < groups.size(); ++g) {
+      size_t size = groups[g]["digits"].get<std::string>().size() + groups[g]["marked"].get<std::string>().size();
+      if (g + 1 < groups.size()) {
+        EXPECT_EQ(size, 10u);
+      }
+      line_digits += size;
+    }
+    if (i + 1 < lines.size()) {
+      EXPECT_EQ(line_digits, 50u);
+    }
+  }
+}
+
+TEST(ViewsTest, NEqualsOneShowsTheMarkedDigitAlone) {
+  json v = view_for(1);
+  EXPECT_EQ(v["whole"], true);
+  ASSERT_EQ(v["lines"].size(), 1u);
+  EXPECT_EQ(v["lines"][0]["head"], "3.");
+  EXPECT_EQ(v["lines"][0]["pos"], "1");
+  ASSERT_EQ(v["lines"][0]["groups"].size(), 1u);
+  EXPECT_EQ(v["lines"][0]["groups"][0]["digits"], "");
+  EXPECT_EQ(v["lines"][0]["groups"][0]["marked"], "1");
+}
+
+TEST(ViewsTest, FiftyAndFiftyOne) {
+  json v50 = view_for(50);
+  ASSERT_EQ(v50["lines"].size(), 1u);
+  ASSERT_EQ(v50["lines"][0]["groups"].size(), 5u);
+  EXPECT_EQ(v50["lines"][0]["groups"][4]["digits"], "123456789");
+  EXPECT_EQ(v50["lines"][0]["groups"][4]["marked"], "0");
+  EXPECT_EQ(v50["lines"][0]["groups"][3]["marked"], "");
+  EXPECT_EQ(shown(v50), fake_decimals(1, 50));
+
+  json v51 = view_for(51);
+  ASSERT_EQ(v51["lines"].size(), 2u);
+  EXPECT_EQ(v51["lines"][1]["pos"], "51");
+  EXPECT_EQ(v51["lines"][1]["head"], "");
+  ASSERT_EQ(v51["lines"][1]["groups"].size(), 1u);
+  EXPECT_EQ(v51["lines"][1]["groups"][0]["marked"], "1");
+  EXPECT_EQ(shown(v51), fake_decimals(1, 51));
+  expect_layout(v51);
+}
+
+TEST(ViewsTest, TenThousandIsWholeTenThousandAndOneIsWindowed) {
+  json whole = view_for(10000);
+  EXPECT_EQ(whole["whole"], true);
+  EXPECT_EQ(whole["lines"].size(), 200u);
+  EXPECT_EQ(whole["nav"]["next"], "");
+  EXPECT_EQ(whole["nav"]["first"], "");
+  EXPECT_EQ(shown(whole), fake_decimals(1, 10000));
+  expect_layout(whole);
+
+  json windowed = view_for(10001);
+  EXPECT_EQ(windowed["whole"], false);
+  EXPECT_EQ(windowed["from"], "5002");
+  EXPECT_EQ(windowed["to"], "10001");
+  EXPECT_EQ(windowed["lines"].size(), 100u);
+  EXPECT_EQ(windowed["lines"][0]["pos"], "5002");
+  EXPECT_EQ(windowed["lines"][99]["groups"][4]["marked"], "1");
+  EXPECT_EQ(windowed["nav"]["first"], "/pi/10001?from=1");
+  EXPECT_EQ(windowed["nav"]["prev"], "/pi/10001?from=2");
+  EXPECT_EQ(windowed["nav"]["next"], "");
+  EXPECT_EQ(windowed["nav"]["last"], "");
+  expect_layout(windowed);
+}
+
+TEST(ViewsTest, WindowsOfALongPi) {
+  const uint64_t n = 123456;
+  json last = view_for(n);
+  EXPECT_EQ(last["from"], "118457");
+  EXPECT_EQ(last["to"], "123456");
+  EXPECT_EQ(shown(last), fake_decimals(118457, 123456));
+
+  json first = view_for(n, 1);
+  EXPECT_EQ(first["from"], "1");
+  EXPECT_EQ(first["to"], "5000");
+  EXPECT_EQ(first["lines"][0]["head"], "3.");
+  EXPECT_EQ(first["nav"]["first"], "");
+  EXPECT_EQ(first["nav"]["prev"], "");
+  EXPECT_EQ(first["nav"]["next"], "/pi/123456?from=5001");
+  EXPECT_EQ(first["nav"]["last"], "/pi/123456");
+  for (const auto& line : first["lines"]) {
+    for (const auto& g : line["groups"]) EXPECT_EQ(g["marked"], "");
+  }
+
+  // A window that reaches n from an odd start: the last line is short, n is marked.
+  json tail = view_for(n, 120000);
+  EXPECT_EQ(tail["from"], "120000");
+  EXPECT_EQ(tail["to"], "123456");
+  EXPECT_EQ(tail["nav"]["prev"], "/pi/123456?from=115000");
+  EXPECT_EQ(tail["nav"]["next"], "");
+  const auto& last_line = tail["lines"].back();
+  EXPECT_EQ(last_line["pos"], "123450");
+  EXPECT_EQ(last_line["groups"].back()["digits"], "012345");
+  EXPECT_EQ(last_line["groups"].back()["marked"], "6");
+  EXPECT_EQ(shown(tail), fake_decimals(120000, n));
+  expect_layout(tail);
+}
+
+TEST(ViewsTest, ToDataFollowsMustacheJsTruthiness) {
+  kainjow::mustache::mustache tmpl(
+      "{{#a}}A{{/a}}{{#b}}B{{/b}}{{#c}}C{{/c}}{{#d}}D{{/d}}{{#e}}E{{/e}}[{{n}}][{{f}}][{{a}}]");
+  json view = {{"a", ""}, {"b", nullptr}, {"c", "x"}, {"d", true}, {"e", json::array()},
+               {"n", 0}, {"f", 0.5}};
+  auto data = to_data(view);
+  EXPECT_EQ(tmpl.render(data), "CD[0][0.5][]");
+}
+
+TEST(ViewsTest, IndexViewAndErrorView) {
+  TaskPage page;
+  page.seq = 42;
+  page.next_before = 7;
+  Task t;
+  t.n = 5;
+  t.id = 8;
+  page.tasks.push_back(t);
+  json v = index_view(page, 100'000'000, "<tr></tr>");
+  EXPECT_EQ(v["seq"], "42");
+  EXPECT_EQ(v["max_digits_text"], "100,000,000");
+  EXPECT_EQ(v["has_more"], true);
+  EXPECT_EQ(v["next_before"], "7");
+  EXPECT_EQ(v["tasks"][0]["n"], 5);
+  EXPECT_EQ(v["row_template"], "<tr></tr>");
+  EXPECT_EQ(index_view(TaskPage{}, 10, "")["next_before"], "");
+  EXPECT_EQ(error_view(404, "t", "m", 12)["n"], "12");
+  EXPECT_EQ(error_view(400, "t", "m")["n"], "");
+  EXPECT_EQ(group_thousands(1), "1");
+  EXPECT_EQ(group_thousands(1000), "1,000");
+  EXPECT_EQ(group_thousands(123456789), "123,456,789");
+}
+
+}  // namespace
+}  // namespace pidigits::fcgi
