@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "pidigits/engine.h"
 #include "test_redis.h"
 
 namespace pidigits::worker {
@@ -49,6 +50,17 @@ TEST(ComputeChildTest, OutOfMemoryUnderTheLimitIsReportedAndSurvived) {
   ChildResult result = run_compute_child(request, nullptr, never);
   EXPECT_EQ(result.outcome, ChildOutcome::kOutOfMemory) << result.message;
   EXPECT_LT(result.seconds, 20);
+}
+
+// The worker refuses a task whose estimate exceeds the budget; one that fits
+// must then also fit under the limit, slack for threads included.
+TEST(ComputeChildTest, ATaskWithinItsEstimateFitsTheLimit) {
+  for (int threads : {1, 2}) {
+    const uint64_t n = 1'000'000;
+    ComputeRequest request{n, threads, estimate(n, threads).peak_bytes};
+    ChildResult result = run_compute_child(request, nullptr, never);
+    EXPECT_EQ(result.outcome, ChildOutcome::kDone) << threads << " threads: " << result.message;
+  }
 }
 
 TEST(ComputeChildTest, StopKillsTheChildPromptly) {

@@ -176,6 +176,9 @@ void TaskRunner::store(uint64_t n, const std::string& digits, std::string_view s
   if (!ok) return release(n, true, "the worker is stopping");
   if (!ours) {
     log::warn("task ", n, " was reassigned while this worker had it (heartbeat lost?); dropped it");
+    // The digits are still good: the store script keeps them if longer.
+    std::string error;
+    if (!digits.empty()) store_result(redis_, id, n, digits, now_ms(), &error);
     return;
   }
   announce_task(redis_, n);

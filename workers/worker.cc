@@ -48,6 +48,12 @@ uint64_t next_task(RedisClient& redis, const std::string& id, bool* warned) {
   return 0;
 }
 
+// LLEN of our processing list; -1 when Redis failed.
+int64_t processing_length(RedisClient& redis, const std::string& id) {
+  Reply reply = redis.command({"LLEN", keys::processing(id)});
+  return reply.integer().value_or(-1);
+}
+
 }  // namespace
 
 int run_worker(const WorkerSettings& settings) {
@@ -65,7 +71,17 @@ int run_worker(const WorkerSettings& settings) {
 
   TaskRunner runner(redis, settings, &current);
   bool warned = false;
+  bool leftover = false;  // our processing list may still hold an n
   while (!shutdown_requested()) {
+    // A task whose last step failed (Redis lost at that moment) would sit in
+    // our list forever: the reaper only looks at dead workers. Reap ourselves.
+    if (leftover) {
+      if (reap_and_announce(redis, id) < 0 || !heartbeat.beat(redis)) {
+        pause_unless_stopping(kBackoff);
+        continue;
+      }
+      leftover = false;
+    }
     // Take work only while our heartbeat is surely alive, so that the reaper
     // never sees a processing list whose owner looks dead.
     if (!heartbeat.healthy()) {
@@ -73,13 +89,17 @@ int run_worker(const WorkerSettings& settings) {
       continue;
     }
     uint64_t n = next_task(redis, id, &warned);
-    if (n != 0) runner.run(n);
+    if (n == 0) continue;
+    runner.run(n);
+    leftover = processing_length(redis, id) != 0;
   }
 
   heartbeat.stop();
-  std::string error;
-  if (!unregister_worker(redis, id, &error)) {
-    log::warn("cannot unregister (", error, "); the reaper will once the heartbeat expires");
+  // Unregister: SREM pi:workers (with whatever is left in our list, normally
+  // nothing, back to the queue), then DEL the heartbeat.
+  std::string error;  // unregister_worker's; Redis itself is logged by the client
+  if (reap_and_announce(redis, id) < 0 || !unregister_worker(redis, id, &error)) {
+    log::warn("cannot unregister (Redis unavailable?); the reaper will once the heartbeat expires");
   }
   log::info("worker ", id, " stopped");
   return 0;
