@@ -28,6 +28,7 @@
 
 #include "pidigits/config.h"
 #include "pidigits/keys.h"
+#include "pidigits/log.h"
 #include "pidigits/redis.h"
 #include "test_client.h"
 
@@ -164,6 +165,7 @@ HttpResponse http_get(int port, const std::string& path) {
 class Relay : public ::testing::Test {
  protected:
   void SetUp() override {
+    log::set_program("relay_test");  // the publisher's RedisClient logs too
     std::string tmpl = (std::filesystem::temp_directory_path() / "relay_test.XXXXXX").string();
     ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
     dir_ = tmpl;

@@ -70,8 +70,10 @@ void websocket_session::send(std::shared_ptr<const std::string> message) {
 
 void websocket_session::on_send(std::shared_ptr<const std::string> message) {
   if (closing_) return;
-  if (queue_.size() + 1 > kMaxQueuedMessages ||
-      queued_bytes_ + message->size() > kMaxQueuedBytes) {
+  // A client with nothing pending is never "slow", even for one message over
+  // the byte bound: that would drop everyone at once.
+  if (!queue_.empty() && (queue_.size() + 1 > kMaxQueuedMessages ||
+                          queued_bytes_ + message->size() > kMaxQueuedBytes)) {
     return drop_slow_client();
   }
   queued_bytes_ += message->size();

@@ -3,8 +3,10 @@
 // pings, pongs and close frames are answered.
 //
 // Bounded: at most kMaxQueuedMessages messages or kMaxQueuedBytes bytes wait
-// for this client (the one being written included). A client over the bound
-// cannot keep up; it is dropped rather than let the relay's memory grow.
+// for this client (the one being written included; a lone message may be
+// larger). A client over the bound cannot keep up; it is dropped rather than
+// let the relay's memory grow. Messages are shared between clients, so the
+// bytes count what this client keeps alive, not copies.
 //
 // Threading: every member below `state_` is touched only on the session's
 // strand (the executor of its socket). send() and close() may be called from
