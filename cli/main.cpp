@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
     std::fputs(pidigits::cli::Usage(), stdout);
     return 0;
   }
+  pidigits::tune_process_allocator();
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
 

@@ -117,20 +117,31 @@ void Merge(Node& l, Node& r, Needs needs, bool gcd, bool parallel) {
     if (!common.empty()) {
       Mpz g;
       ToMpz(common, g);
-      mpz_divexact(l.p.get(), l.p.get(), g.get());
+      auto divide_p = [&] { mpz_divexact(l.p.get(), l.p.get(), g.get()); };
+      std::future<void> p_done;
+      if (parallel) p_done = std::async(std::launch::async, divide_p);
       mpz_divexact(r.q.get(), r.q.get(), g.get());
+      if (parallel) {
+        p_done.get();
+      } else {
+        divide_p();
+      }
     }
   }
   const bool need_p = needs.p;
   if (parallel) {
-    // Two independent halves of the products; neither writes what the other
-    // reads (the async part touches l.t, l.q, r.q; this thread r.t, l.p).
+    // Two groups of similar cost (P is about 60% as long as Q and T); no
+    // group writes what the other reads.
     auto tq = std::async(std::launch::async, [&] {
       mpz_mul(l.t.get(), l.t.get(), r.q.get());
-      mpz_mul(l.q.get(), l.q.get(), r.q.get());
+      if (need_p) mpz_mul(l.q.get(), l.q.get(), r.q.get());
     });
     mpz_mul(r.t.get(), r.t.get(), l.p.get());
-    if (need_p) mpz_mul(l.p.get(), l.p.get(), r.p.get());
+    if (need_p) {
+      mpz_mul(l.p.get(), l.p.get(), r.p.get());
+    } else {
+      mpz_mul(l.q.get(), l.q.get(), r.q.get());
+    }
     tq.get();
   } else {
     mpz_mul(l.t.get(), l.t.get(), r.q.get());

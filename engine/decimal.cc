@@ -13,38 +13,6 @@ namespace {
 // small enough (~1 ms) for prompt cancellation.
 constexpr uint64_t kMinLeafDigits = 16384;
 
-// The split points are leaf * 2^j, so the only divisors are the powers
-// 10^(leaf * 2^j), each computed once by squaring.
-struct Plan {
-  uint64_t leaf;                // digits per leaf, in [kMinLeafDigits, 2x)
-  std::vector<uint64_t> exps;   // exps[j] = leaf * 2^j
-};
-
-Plan MakePlan(uint64_t digits) {
-  Plan plan{digits, {}};
-  int levels = 0;
-  while (plan.leaf >= 2 * kMinLeafDigits) {
-    ++levels;
-    plan.leaf = (digits + (uint64_t{1} << levels) - 1) >> levels;
-  }
-  for (int j = 0; j < levels; ++j) plan.exps.push_back(plan.leaf << j);
-  return plan;
-}
-
-// Largest j with exps[j] < digits, or -1 for a leaf.
-int SplitLevel(const Plan& plan, uint64_t digits) {
-  int j = static_cast<int>(plan.exps.size()) - 1;
-  while (j >= 0 && plan.exps[j] >= digits) --j;
-  return digits <= plan.leaf ? -1 : j;
-}
-
-uint64_t NodeWork(const Plan& plan, uint64_t digits) {
-  int j = SplitLevel(plan, digits);
-  if (j < 0) return digits;
-  uint64_t low = plan.exps[j];
-  return digits + NodeWork(plan, digits - low) + NodeWork(plan, low);
-}
-
 void Leaf(const Mpz& x, uint64_t digits, char* out) {
   auto buf = std::make_unique<char[]>(mpz_sizeinbase(x.get(), 10) + 2);
   mpz_get_str(buf.get(), 10, x.get());
@@ -57,52 +25,78 @@ void Leaf(const Mpz& x, uint64_t digits, char* out) {
   }
 }
 
-void Convert(Mpz x, uint64_t digits, int threads, const Plan& plan,
-             const std::vector<Mpz>& powers, RunControl& ctl, char* out) {
-  int j = SplitLevel(plan, digits);
+}  // namespace
+
+// The split points are leaf * 2^j, so the only divisors are the powers
+// 10^(leaf * 2^j), each computed once by squaring; leaf is chosen so that
+// the top split is near the middle.
+DecimalConverter::DecimalConverter(uint64_t digits) : digits_(digits) {
+  plan_.leaf = digits;
+  int levels = 0;
+  while (plan_.leaf >= 2 * kMinLeafDigits) {
+    ++levels;
+    plan_.leaf = (digits + (uint64_t{1} << levels) - 1) >> levels;
+  }
+  for (int j = 0; j < levels; ++j) plan_.exps.push_back(plan_.leaf << j);
+  work_ = WorkOf(digits);
+}
+
+// Largest j with exps[j] < digits, or -1 for a leaf.
+int DecimalConverter::SplitLevel(uint64_t digits) const {
+  if (digits <= plan_.leaf) return -1;
+  int j = static_cast<int>(plan_.exps.size()) - 1;
+  while (j >= 0 && plan_.exps[j] >= digits) --j;
+  return j;
+}
+
+uint64_t DecimalConverter::WorkOf(uint64_t digits) const {
+  int j = SplitLevel(digits);
+  if (j < 0) return digits;
+  uint64_t low = plan_.exps[j];
+  return digits + WorkOf(digits - low) + WorkOf(low);
+}
+
+void DecimalConverter::ComputePowers(const RunControl& ctl) {
+  powers_.resize(plan_.exps.size());
+  for (size_t j = 0; j < powers_.size(); ++j) {
+    if (j == 0) {
+      mpz_ui_pow_ui(powers_[0].get(), 10, plan_.leaf);
+    } else {
+      mpz_mul(powers_[j].get(), powers_[j - 1].get(), powers_[j - 1].get());
+    }
+    ctl.CheckCancel();
+  }
+}
+
+void DecimalConverter::Convert(Mpz x, int threads, RunControl& ctl,
+                               char* out) const {
+  ConvertPart(std::move(x), digits_, threads, ctl, out);
+}
+
+void DecimalConverter::ConvertPart(Mpz x, uint64_t digits, int threads,
+                                   RunControl& ctl, char* out) const {
+  int j = SplitLevel(digits);
   if (j < 0) {
     Leaf(x, digits, out);
     ctl.AddWork(digits);
     return;
   }
-  uint64_t low = plan.exps[j];
+  uint64_t low = plan_.exps[j];
   Mpz hi, lo;
-  mpz_tdiv_qr(hi.get(), lo.get(), x.get(), powers[j].get());
+  mpz_tdiv_qr(hi.get(), lo.get(), x.get(), powers_[j].get());
   x.reset();
   ctl.AddWork(digits);
+  char* low_out = out + (digits - low);
   if (threads > 1) {
     auto high_part = std::async(std::launch::async, [&] {
-      Convert(std::move(hi), digits - low, threads / 2, plan, powers, ctl,
-              out);
+      ConvertPart(std::move(hi), digits - low, threads / 2, ctl, out);
     });
-    Convert(std::move(lo), low, threads - threads / 2, plan, powers, ctl,
-            out + (digits - low));
+    ConvertPart(std::move(lo), low, threads - threads / 2, ctl, low_out);
     high_part.get();
   } else {
-    Convert(std::move(hi), digits - low, 1, plan, powers, ctl, out);
-    Convert(std::move(lo), low, 1, plan, powers, ctl, out + (digits - low));
+    ConvertPart(std::move(hi), digits - low, 1, ctl, out);
+    ConvertPart(std::move(lo), low, 1, ctl, low_out);
   }
-}
-
-}  // namespace
-
-uint64_t DecimalWork(uint64_t digits) {
-  return NodeWork(MakePlan(digits), digits);
-}
-
-void ToDecimal(Mpz x, uint64_t digits, int threads, RunControl& ctl,
-               char* out) {
-  Plan plan = MakePlan(digits);
-  std::vector<Mpz> powers(plan.exps.size());
-  for (size_t j = 0; j < powers.size(); ++j) {
-    if (j == 0) {
-      mpz_ui_pow_ui(powers[0].get(), 10, plan.leaf);
-    } else {
-      mpz_mul(powers[j].get(), powers[j - 1].get(), powers[j - 1].get());
-    }
-    ctl.CheckCancel();
-  }
-  Convert(std::move(x), digits, threads, plan, powers, ctl, out);
 }
 
 }  // namespace pidigits

@@ -5,20 +5,47 @@
 #define PIDIGITS_ENGINE_DECIMAL_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "mpz.h"
 #include "run_control.h"
 
 namespace pidigits {
 
-// Total RunControl work units that ToDecimal(..., digits, ...) reports.
-uint64_t DecimalWork(uint64_t digits);
+// Converts one integer of a fixed number of digits. The powers of ten it
+// divides by depend only on the digit count, so they can be computed early,
+// on another thread, while the integer is still being computed.
+class DecimalConverter {
+ public:
+  explicit DecimalConverter(uint64_t digits);
 
-// Writes the low `digits` decimal digits of x >= 0 (x mod 10^digits), with
-// leading zeros, as ASCII to out[0, digits). Consumes x (frees it early to
-// lower peak memory). The output does not depend on `threads`.
-void ToDecimal(Mpz x, uint64_t digits, int threads, RunControl& ctl,
-               char* out);
+  // Total RunControl work units that Convert reports.
+  uint64_t work() const { return work_; }
+
+  // Computes the powers of ten; throws Cancelled from ctl.
+  void ComputePowers(const RunControl& ctl);
+
+  // Writes the low `digits` decimal digits of x >= 0 (x mod 10^digits), with
+  // leading zeros, as ASCII to out[0, digits). Consumes x (frees it early to
+  // lower peak memory). The output does not depend on `threads`.
+  // REQUIRES: ComputePowers() has returned.
+  void Convert(Mpz x, int threads, RunControl& ctl, char* out) const;
+
+ private:
+  struct Plan {
+    uint64_t leaf;               // digits per leaf
+    std::vector<uint64_t> exps;  // exps[j] = leaf * 2^j
+  };
+  void ConvertPart(Mpz x, uint64_t digits, int threads, RunControl& ctl,
+                   char* out) const;
+  int SplitLevel(uint64_t digits) const;
+  uint64_t WorkOf(uint64_t digits) const;
+
+  uint64_t digits_;
+  Plan plan_;
+  std::vector<Mpz> powers_;  // powers_[j] = 10^exps[j]
+  uint64_t work_;
+};
 
 }  // namespace pidigits
 

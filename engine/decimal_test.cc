@@ -20,12 +20,14 @@ std::string Reference(const Mpz& x, uint64_t digits) {
 std::string Convert(const Mpz& x, uint64_t digits, int threads) {
   ComputeOptions options;
   RunControl ctl(options);
-  ctl.BeginPhase(Phase::kConversion, 0, 1, DecimalWork(digits));
+  DecimalConverter converter(digits);
+  ctl.BeginPhase(Phase::kConversion, 0, 1, converter.work());
+  converter.ComputePowers(ctl);
   Mpz copy;
   mpz_set(copy.get(), x.get());
   std::string out(digits, '?');
-  ToDecimal(std::move(copy), digits, threads, ctl, out.data());
-  EXPECT_EQ(ctl.phase_done(), DecimalWork(digits));
+  converter.Convert(std::move(copy), threads, ctl, out.data());
+  EXPECT_EQ(ctl.phase_done(), converter.work());
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <future>
 #include <new>
 #include <string>
 #include <system_error>
@@ -37,8 +38,7 @@ double SecondsSince(Clock::time_point start) {
 }
 
 // Keeps about `bits` bits of t and shifts q equally: q/t then has a relative
-// error below 2^-(bits - 26) (q is ~24 bits shorter than t), while the series
-// sums carry far more bits than d digits need.
+// error below 2^-(bits - 26) (q is ~24 bits shorter than t).
 void TruncatePair(Mpz& q, Mpz& t, uint64_t bits) {
   uint64_t have = mpz_sizeinbase(t.get(), 2);
   if (have <= bits) return;
@@ -47,9 +47,9 @@ void TruncatePair(Mpz& q, Mpz& t, uint64_t bits) {
 }
 
 // Truncating the last guard digits is safe unless the leading half of them is
-// all 0s or all 9s: the fixed-point value is within 2 units of the last guard
-// digit from pi * 10^d, and a half of >= 2 digits keeps it >= 100 units away
-// from a change of the n-th decimal.
+// all 0s or all 9s: the fixed-point value is less than 2 units of the last
+// guard digit below pi * 10^d, and a half of >= 2 digits keeps it >= 100
+// units away from a change of the n-th decimal.
 bool TruncationIsSafe(const std::string& digits, uint64_t first, int guard) {
   int half = (guard + 1) / 2;
   auto begin = digits.begin() + first;
@@ -60,49 +60,78 @@ bool TruncationIsSafe(const std::string& digits, uint64_t first, int guard) {
 
 // One attempt with `guard` guard digits: leaves "3." + n + guard decimals in
 // *out and returns whether the first n decimals are certainly pi's.
+//
+// With d = n + guard and s = ceil(d log2(10)) + 64 (all floors):
+//   root = sqrt(10005 * 10^2d)             sqrt(10005) 10^d, error < 1
+//   y    = 426880 * Q * 2^s / T            (pi / sqrt(10005)) 2^s, error < 1
+//   x    = root * y / 2^s                  pi 10^d - x in (-1e-9, 2)
+// root and y are independent, so with threads they run side by side (root
+// together with the conversion's powers of ten).
 bool Attempt(uint64_t n, int guard, int threads, RunControl& ctl,
              ComputeResult& stats, std::string* out) {
-  const uint64_t d = n + guard;  // decimals carried in fixed point
+  const uint64_t d = n + guard;
+  const auto s = static_cast<uint64_t>(std::ceil(d * std::log2(10.0))) + 64;
+  const double series_end = kSeriesShare;
   const double conversion_start = kSeriesShare + kSqrtShare + kDivisionShare;
 
   auto start = Clock::now();
   uint64_t terms = TermsForDigits(d);
-  ctl.BeginPhase(Phase::kSeries, 0, kSeriesShare, SeriesWork(terms));
+  ctl.BeginPhase(Phase::kSeries, 0, series_end, SeriesWork(terms));
   SeriesSums sums = ComputeSeries(terms, threads, ctl);
   stats.series_seconds += SecondsSince(start);
 
-  // root = floor(sqrt(10005) * 10^d)
-  start = Clock::now();
-  ctl.BeginPhase(Phase::kSqrt, kSeriesShare, kSeriesShare + kSqrtShare, 1);
+  // x has d + 1 digits: "3" and the decimals.
+  DecimalConverter converter(d + 1);
   Mpz root;
-  mpz_ui_pow_ui(root.get(), 10, 2 * d);
-  mpz_mul_ui(root.get(), root.get(), kSqrtRadicand);
-  ctl.CheckCancel();
-  mpz_sqrt(root.get(), root.get());
-  stats.sqrt_seconds += SecondsSince(start);
-
-  // x = floor(426880 * root * Q / T) = floor(pi * 10^d) + {-2..0}
+  auto root_job = [&] {
+    auto job_start = Clock::now();
+    mpz_ui_pow_ui(root.get(), 10, 2 * d);
+    mpz_mul_ui(root.get(), root.get(), kSqrtRadicand);
+    ctl.CheckCancel();
+    mpz_sqrt(root.get(), root.get());
+    stats.sqrt_seconds += SecondsSince(job_start);
+    job_start = Clock::now();
+    converter.ComputePowers(ctl);
+    stats.conversion_seconds += SecondsSince(job_start);
+  };
+  auto divide = [&] {
+    auto job_start = Clock::now();
+    // T has more bits than y's precision needs; the shorter operands make
+    // the division cheaper and change y by far less than 1.
+    TruncatePair(sums.q, sums.t, s + 64);
+    mpz_mul_ui(sums.q.get(), sums.q.get(), kPiFactor);
+    mpz_mul_2exp(sums.q.get(), sums.q.get(), s);
+    ctl.CheckCancel();
+    mpz_tdiv_q(sums.q.get(), sums.q.get(), sums.t.get());
+    sums.t.reset();
+    stats.division_seconds += SecondsSince(job_start);
+  };
+  if (threads > 1) {
+    // The two jobs overlap, so they share one progress phase.
+    ctl.BeginPhase(Phase::kDivision, series_end, conversion_start, 1);
+    auto root_done = std::async(std::launch::async, root_job);
+    divide();
+    root_done.get();
+  } else {
+    ctl.BeginPhase(Phase::kSqrt, series_end, series_end + kSqrtShare, 1);
+    root_job();
+    ctl.BeginPhase(Phase::kDivision, series_end + kSqrtShare,
+                   conversion_start, 1);
+    divide();
+  }
   start = Clock::now();
-  ctl.BeginPhase(Phase::kDivision, kSeriesShare + kSqrtShare,
-                 conversion_start, 1);
-  const uint64_t bits = static_cast<uint64_t>(std::ceil(d * std::log2(10.0)));
-  TruncatePair(sums.q, sums.t, bits + 64);
   Mpz x;
   mpz_mul(x.get(), root.get(), sums.q.get());
   root.reset();
   sums.q.reset();
-  mpz_mul_ui(x.get(), x.get(), kPiFactor);
-  ctl.CheckCancel();
-  mpz_tdiv_q(x.get(), x.get(), sums.t.get());
-  sums.t.reset();
+  mpz_tdiv_q_2exp(x.get(), x.get(), s);
   stats.division_seconds += SecondsSince(start);
 
-  // x has d + 1 digits, "3" and the decimals: write them from out[1] and
-  // then move the "3" before the point.
+  // Write x's digits from out[1], then move the "3" before the point.
   start = Clock::now();
-  ctl.BeginPhase(Phase::kConversion, conversion_start, 1.0, DecimalWork(d + 1));
+  ctl.BeginPhase(Phase::kConversion, conversion_start, 1.0, converter.work());
   out->assign(d + 2, '\0');
-  ToDecimal(std::move(x), d + 1, threads, ctl, out->data() + 1);
+  converter.Convert(std::move(x), threads, ctl, out->data() + 1);
   (*out)[0] = (*out)[1];
   (*out)[1] = '.';
   stats.conversion_seconds += SecondsSince(start);

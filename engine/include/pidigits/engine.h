@@ -87,6 +87,13 @@ struct Estimate {
 // n outside [1, kMaxDigits] is clamped into it.
 Estimate estimate(uint64_t n, int threads);
 
+// Optional and process-wide: makes glibc malloc keep large freed blocks
+// (mmap and trim thresholds 1 GiB) instead of unmapping them and
+// faulting fresh pages in for GMP's next big temporary. About 5% faster at
+// 1e7 digits for a few MiB more peak RSS. Call once at start-up in a process
+// that mostly computes pi (the CLI, the worker's compute child).
+void tune_process_allocator();
+
 }  // namespace pidigits
 
 #endif  // PIDIGITS_ENGINE_H_
