@@ -33,7 +33,15 @@ test('while /ws cannot be reached the indicator counts down to the next attempt'
   // From now on every WebSocket to /ws is closed as soon as it opens, as long
   // as the test needs: the page must keep saying so and keep trying.
   let attempts = 0;
-  await page.routeWebSocket(/\/ws$/, (ws) => { attempts += 1; ws.close(); });
+  let blocked = true;
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    if (!blocked) {
+      ws.connectToServer();
+      return;
+    }
+    attempts += 1;
+    ws.close();
+  });
   await page.evaluate(() => 0);
   // Drop the live socket the page has: the relay restarts it.
   process.kill(relayPid(), 'SIGKILL');
@@ -42,7 +50,7 @@ test('while /ws cannot be reached the indicator counts down to the next attempt'
   // Backoff: the countdown grows past the first 0.5 s steps.
   await expect(page.locator('#connection')).toHaveText(/reconnecting in ([2-9]|10) s…/, { timeout: 15_000 });
   await screenshot(page, 'connection-lost', { fullPage: false });
-  await page.unrouteAll();
+  blocked = false;
   // At most 10 s (with jitter) until the next attempt, which reaches the relay.
   await expect(page.locator('#connection')).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
   await expect(page.locator('#connection')).toHaveText('live');
