@@ -15,27 +15,13 @@
 #include <new>
 #include <thread>
 
+#include "child_protocol.h"
 #include "pidigits/engine.h"
 
 namespace pidigits::worker {
 namespace {
 
-constexpr uint32_t kProgressRecord = 1;
-constexpr uint32_t kResultRecord = 2;
-// Result code beside the engine's ComputeError values: an exception escaped
-// compute_pi (it must not cross the process boundary as anything but a code).
-constexpr uint32_t kInternalError = 100;
-// Longest error message accepted from the child.
-constexpr uint64_t kMaxMessage = 4096;
 constexpr int kPollMs = 100;
-
-struct Record {
-  uint32_t kind;
-  uint32_t code;
-  double fraction;
-  uint64_t length;
-};
-static_assert(sizeof(Record) == 24 && sizeof(Record) <= PIPE_BUF);
 
 // RLIMIT_AS counts all address space, not just GMP's numbers. The forked
 // child starts with the worker's whole mapping (code, libraries, the
@@ -62,24 +48,13 @@ uint64_t current_address_space() {
   return pages * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
-bool write_all(int fd, const void* data, size_t size) {
-  const char* p = static_cast<const char*>(data);
-  while (size > 0) {
-    ssize_t k = write(fd, p, size);
-    if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) return false;
-    p += k;
-    size -= static_cast<size_t>(k);
-  }
-  return true;
-}
-
 // The child: compute, report, _exit (never return: the parent's stack,
 // destructors and atexit handlers are not ours to run).
 [[noreturn]] void child_main(int fd, const ComputeRequest& request, pid_t parent) {
   // The parent decides when we stop (SIGKILL); a terminal's Ctrl-C goes to it.
   signal(SIGTERM, SIG_IGN);
   signal(SIGINT, SIG_IGN);
+  signal(SIGPIPE, SIG_IGN);  // a write to a closed pipe fails instead (see on_progress)
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(1);
   if (request.memory_budget != 0) {
@@ -117,97 +92,6 @@ bool write_all(int fd, const void* data, size_t size) {
   bool sent = write_all(fd, &record, sizeof record) && write_all(fd, payload.data(), payload.size());
   _exit(sent ? 0 : 1);
 }
-
-// Reads records from the child's pipe as they arrive.
-class RecordReader {
- public:
-  RecordReader(uint64_t n, const ProgressSink& sink) : n_(n), sink_(sink) {}
-
-  // Reads what is available. false on a protocol error (error() says which).
-  bool drain(int fd, bool* eof) {
-    for (;;) {
-      char* dst;
-      size_t want;
-      if (in_payload_) {
-        dst = payload_.data() + payload_got_;
-        want = payload_.size() - payload_got_;
-      } else {
-        dst = header_ + header_got_;
-        want = sizeof header_ - header_got_;
-      }
-      if (want == 0) {  // an empty payload is complete at once
-        if (!finish_payload()) return false;
-        continue;
-      }
-      ssize_t k = read(fd, dst, want);
-      if (k < 0 && errno == EINTR) continue;
-      if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
-      if (k < 0) return fail(std::string("cannot read from the compute child: ") + std::strerror(errno));
-      if (k == 0) {
-        *eof = true;
-        return true;
-      }
-      if (in_payload_) {
-        payload_got_ += static_cast<size_t>(k);
-        if (payload_got_ == payload_.size() && !finish_payload()) return false;
-      } else {
-        header_got_ += static_cast<size_t>(k);
-        if (header_got_ == sizeof header_ && !start_record()) return false;
-      }
-    }
-  }
-
-  bool has_result() const { return has_result_; }
-  uint32_t code() const { return code_; }
-  std::string& payload() { return payload_; }
-  const std::string& error() const { return error_; }
-
- private:
-  bool start_record() {
-    Record record;
-    std::memcpy(&record, header_, sizeof record);
-    header_got_ = 0;
-    if (has_result_) return fail("compute child sent data after its result");
-    if (record.kind == kProgressRecord) {
-      if (record.code <= static_cast<uint32_t>(Phase::kConversion) && sink_) {
-        sink_(record.fraction, phase_name(static_cast<Phase>(record.code)));
-      }
-      return true;
-    }
-    if (record.kind != kResultRecord) return fail("compute child sent an unknown record");
-    const bool ok = record.code == static_cast<uint32_t>(ComputeError::kNone);
-    if (ok ? record.length != n_ + 2 : record.length > kMaxMessage) {
-      return fail("compute child sent a result of the wrong length");
-    }
-    code_ = record.code;
-    payload_.resize(record.length);
-    payload_got_ = 0;
-    in_payload_ = true;
-    return true;
-  }
-
-  bool finish_payload() {
-    in_payload_ = false;
-    has_result_ = true;
-    return true;
-  }
-
-  bool fail(std::string why) {
-    error_ = std::move(why);
-    return false;
-  }
-
-  uint64_t n_;
-  const ProgressSink& sink_;
-  char header_[sizeof(Record)];
-  size_t header_got_ = 0;
-  bool in_payload_ = false;
-  std::string payload_;
-  size_t payload_got_ = 0;
-  bool has_result_ = false;
-  uint32_t code_ = 0;
-  std::string error_;
-};
 
 // Waits for the child; SIGKILLs it first when `kill_first`.
 int reap(pid_t pid, bool kill_first) {

@@ -3,24 +3,19 @@
 // Why a child: GMP aborts the process when an allocation fails, so a task that
 // needs more memory than allowed must not take the worker down with it. The
 // child is a plain fork (no exec) that sets RLIMIT_AS, computes, and sends
-// everything back through one pipe:
-//
-//   record = { u32 kind, u32 code, f64 fraction, u64 length }   (24 bytes)
-//   kind 1 progress: code = engine Phase, fraction 0..1          (no payload)
-//   kind 2 result:   code = ComputeError (or kInternalError), then `length`
-//                    bytes: "3." + n decimals on success, else a one-line message
-//
-// Progress records are smaller than PIPE_BUF, so each write is atomic. The
-// parent polls the pipe with a short timeout so that it can report progress
-// and kill the child (SIGKILL) as soon as it is asked to stop. The child dies
-// with its parent (PR_SET_PDEATHSIG), so a SIGKILLed worker leaves no orphan
-// computing on.
+// progress and then the digits (or an error) back through one pipe
+// (child_protocol.h). The parent polls the pipe with a short timeout so that
+// it can report progress and kill the child (SIGKILL) as soon as it is asked
+// to stop. The child dies with its parent (PR_SET_PDEATHSIG), so a SIGKILLed
+// worker leaves no orphan computing on.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
+
+#include "child_protocol.h"
 
 namespace pidigits::worker {
 
@@ -46,9 +41,6 @@ struct ChildResult {
   std::string message;  // why, for every outcome but kDone
   double seconds = 0;   // wall-clock time of the child
 };
-
-// Called in the parent with each progress report as it arrives.
-using ProgressSink = std::function<void(double fraction, std::string_view phase)>;
 
 // Forks the child, relays progress, and waits for it. Never throws; checks
 // should_stop() at least every 100 ms.

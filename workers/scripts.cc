@@ -176,11 +176,16 @@ for _, id in ipairs(ids) do
     for _, n in ipairs(redis.call('LRANGE', list, 0, -1)) do
       local task = ARGV[3] .. n
       local stage = redis.call('HGET', task, 'stage')
-      if stage and stage ~= 'stored' and stage ~= 'error' then
+      local running = stage == 'taken' or stage == 'calculated'
+      -- Running on another worker: a duplicate entry; that worker owns it.
+      if stage and stage ~= 'stored' and stage ~= 'error'
+          and (not running or redis.call('HGET', task, 'worker') == id) then
         redis.call('RPUSH', KEYS[2], n)
-        redis.call('HDEL', task, 'phase', 'taken_at', 'calculated_at', 'source')
-        redis.call('HSET', task, 'stage', 'scheduled', 'scheduled_at', ARGV[4], 'progress', '0',
-                   'updated_at', ARGV[4])
+        if running then
+          redis.call('HDEL', task, 'phase', 'taken_at', 'calculated_at', 'source')
+          redis.call('HSET', task, 'stage', 'scheduled', 'scheduled_at', ARGV[4], 'progress', '0',
+                     'updated_at', ARGV[4])
+        end
         moved[#moved + 1] = id
         moved[#moved + 1] = n
       end

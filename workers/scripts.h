@@ -106,7 +106,8 @@ struct Requeued {
 // The reaper: every member of pi:workers without a heartbeat key (and
 // `also_reap`, when not empty, alive or not: a worker starting with the id of
 // a dead one) has its processing list returned to pi:queue at the taking end,
-// those tasks set to scheduled (attempts kept: the crash counts), the list
+// those of its tasks it had taken set to scheduled (attempts kept: the crash
+// counts; entries of tasks running on another worker are dropped), the list
 // deleted and the id removed. Safe to run concurrently (one script).
 std::optional<std::vector<Requeued>> reap_dead_workers(RedisClient& redis,
                                                        const std::string& also_reap, int64_t now,

@@ -177,6 +177,22 @@ TEST_F(ScriptsTest, ReaperRequeuesDeadWorkerAndLeavesLiveOne) {
   EXPECT_TRUE(moved->empty());
 }
 
+TEST_F(ScriptsTest, ReaperLeavesATaskRunningOnAnotherWorkerAlone) {
+  register_task(14);
+  move_to_processing(14, "live:2");
+  take(14, "live:2");
+  // A duplicate entry the dead worker moved but never took.
+  ASSERT_TRUE(redis_->command({"LPUSH", keys::processing("dead:1"), "14"}).ok());
+  ASSERT_TRUE(redis_->command({"SADD", keys::workers(), "dead:1"}).ok());
+  auto moved = reap_dead_workers(*redis_, "", 5000, &error_);
+  ASSERT_TRUE(moved) << error_;
+  EXPECT_TRUE(moved->empty());
+  EXPECT_TRUE(list(std::string(keys::queue())).empty());
+  EXPECT_EQ(task(14)->stage, Stage::kTaken);
+  EXPECT_EQ(task(14)->worker, "live:2");
+  EXPECT_TRUE(list(keys::processing("dead:1")).empty());
+}
+
 TEST_F(ScriptsTest, ReaperReapsOwnIdAtStartEvenWithLiveHeartbeat) {
   register_task(9);
   move_to_processing(9);

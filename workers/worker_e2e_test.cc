@@ -120,10 +120,10 @@ TEST_F(WorkerE2ETest, KilledWorkersTaskIsRequeuedAndFinishedByAnother) {
   WorkerProcess worker(server_->port(), 1);
   EventListener events(address(), std::chrono::seconds(40));
   submit_task(n);
-  auto taken = wait_for(n, [](const Task& t) { return t.stage == Stage::kTaken; },
-                        std::chrono::seconds(10));
-  ASSERT_TRUE(taken);
-  const std::string victim = taken->worker;
+  // Wait for the event (not just the hash) so the victim's "taken" is out.
+  auto first = events.read_until([](const EventListener::Event& e) { return e.stage == "taken"; });
+  ASSERT_FALSE(first.empty());
+  const std::string victim = first.back().worker;
   pid_t pid = std::stoi(victim.substr(victim.rfind(':') + 1));
   ASSERT_EQ(kill(pid, SIGKILL), 0);
 
@@ -132,6 +132,7 @@ TEST_F(WorkerE2ETest, KilledWorkersTaskIsRequeuedAndFinishedByAnother) {
   auto seen = events.read_until([&](const EventListener::Event& e) {
     return e.n == n && (e.stage == "stored" || e.stage == "error");
   });
+  seen.insert(seen.begin(), first.back());
   // Taken by the victim, then (after a "scheduled" event, unless the new
   // child took it before the reaper's event was read) by another worker.
   ASSERT_FALSE(seen.empty());
@@ -148,6 +149,40 @@ TEST_F(WorkerE2ETest, KilledWorkersTaskIsRequeuedAndFinishedByAnother) {
   EXPECT_EQ(t->digit, 9);     // decimals 1999991-2000000: 1457297909 (computed with the engine)
   EXPECT_TRUE(list(keys::processing(victim)).empty());
   EXPECT_EQ(redis_->command({"SISMEMBER", keys::workers(), victim}).integer(), 0);
+}
+
+// The compute child is the worker's only child (forked by its main thread).
+pid_t compute_child_of(pid_t worker, std::chrono::seconds limit) {
+  auto deadline = Clock::now() + limit;
+  const std::string path =
+      "/proc/" + std::to_string(worker) + "/task/" + std::to_string(worker) + "/children";
+  while (Clock::now() < deadline) {
+    std::ifstream in(path);
+    pid_t child = 0;
+    if (in >> child && child > 0) return child;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return 0;
+}
+
+TEST_F(WorkerE2ETest, CrashedComputationIsRetried) {
+  constexpr uint64_t n = 2'000'000;
+  WorkerProcess worker(server_->port(), 1);
+  submit_task(n);
+  auto taken = wait_for(n, [](const Task& t) { return t.stage == Stage::kTaken; },
+                        std::chrono::seconds(10));
+  ASSERT_TRUE(taken);
+  pid_t pid = std::stoi(taken->worker.substr(taken->worker.rfind(':') + 1));
+  pid_t child = compute_child_of(pid, std::chrono::seconds(5));
+  ASSERT_GT(child, 0);
+  ASSERT_EQ(kill(child, SIGSEGV), 0);
+
+  auto t = wait_for(n, [](const Task& t) { return t.stage == Stage::kStored; },
+                    std::chrono::seconds(40));
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->attempts, 2);  // the crash counted; the same worker survived and retried
+  EXPECT_EQ(t->worker, taken->worker);
+  EXPECT_EQ(t->digit, 9);
 }
 
 TEST_F(WorkerE2ETest, SigtermMidTaskStopsQuicklyAndRequeues) {
