@@ -2,7 +2,7 @@
 // digits on the pi page.
 'use strict';
 
-const { test, expect, screenshot } = require('./fixtures');
+const { test, expect, screenshot, submitViaApi } = require('./fixtures');
 
 const FIRST_50 = '14159265358979323846264338327950288419716939937510';
 
@@ -72,4 +72,15 @@ test('the pi page for a large n shows a window with navigation and a go-to form'
   expect(Number(next.replace(/\D/g, ''))).toBeGreaterThan(1);
   await page.locator('.window-nav a', { hasText: 'Last' }).click();
   await expect(page.locator('#digits mark.nth:not(:empty)')).toHaveText(txt[txt.length - 1]);
+});
+
+test('the pi page of a task still running follows it and shows the digits when done', async ({ page, request }) => {
+  const n = 1500000;
+  await submitViaApi(request, n);
+  await page.goto(`/pi/${n}`);
+  // Usually still queued or running here; either way the digits must appear
+  // without anyone reloading.
+  await expect(page.locator('#digits mark.nth:not(:empty)')).toHaveCount(1, { timeout: 40_000 });
+  const task = await (await request.get('/api/tasks/' + n)).json();
+  await expect(page.locator('#digits mark.nth:not(:empty)')).toHaveText(task.digit_text);
 });

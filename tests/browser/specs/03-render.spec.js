@@ -2,7 +2,7 @@
 // be the rows app.js renders (mustache.js) from the same task JSON.
 'use strict';
 
-const { test, expect, submitViaApi, waitForDone } = require('./fixtures');
+const { test, expect, screenshot, submitViaApi, waitForDone } = require('./fixtures');
 
 test('server-rendered rows equal the browser\'s rendering of the same task JSON', async ({ page, request }) => {
   for (const n of [1, 5, 50]) await submitViaApi(request, n);
@@ -45,5 +45,20 @@ test('the page works without JavaScript: the form posts and the row is on the pa
   await page.fill('#n', '314');
   await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.click('#task-form button[type=submit]')]);
   await expect(page.locator('tr#task-314')).toBeVisible();
+
+  // A bad n answers with the error page, in words.
+  await page.fill('#n', 'abc');
+  await page.click('#task-form button[type=submit]');
+  await expect(page.locator('.error-code')).toHaveText('400');
+  await expect(page.locator('.error-message')).not.toBeEmpty();
+  await screenshot(page, 'nojs-error');
+
+  // /pi/N beyond anything computed so far offers to compute it (not clicked:
+  // a computation that long would slow the other tests down).
+  const missing = await page.goto('/pi/99999999');
+  expect(missing.status()).toBe(404);
+  await expect(page.locator('form.compute input[name=n]')).toHaveValue('99999999');
+  await expect(page.locator('form.compute button')).toBeVisible();
+  await screenshot(page, 'pi-not-computed');
   await context.close();
 });
