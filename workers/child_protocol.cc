@@ -39,7 +39,8 @@ bool RecordReader::drain(int fd, bool* eof) {
     ssize_t k = read(fd, dst, want);
     if (k < 0 && errno == EINTR) continue;
     if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
-    if (k < 0) return fail(std::string("cannot read from the compute child: ") + std::strerror(errno));
+    if (k < 0)
+      return fail(std::string("cannot read from the compute child: ") + std::strerror(errno));
     if (k == 0) {
       *eof = true;
       return true;

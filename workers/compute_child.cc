@@ -44,7 +44,8 @@ uint64_t current_address_space() {
   ssize_t k = read(fd, text, sizeof text - 1);
   close(fd);
   uint64_t pages = 0;
-  for (ssize_t i = 0; i < k && text[i] >= '0' && text[i] <= '9'; ++i) pages = pages * 10 + (text[i] - '0');
+  for (ssize_t i = 0; i < k && text[i] >= '0' && text[i] <= '9'; ++i)
+    pages = pages * 10 + (text[i] - '0');
   return pages * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
@@ -87,9 +88,11 @@ uint64_t current_address_space() {
   } catch (const std::exception& e) {
     message = e.what();
   }
-  const std::string& payload = code == static_cast<uint32_t>(ComputeError::kNone) ? digits : message;
+  const std::string& payload =
+      code == static_cast<uint32_t>(ComputeError::kNone) ? digits : message;
   Record record{kResultRecord, code, 1.0, payload.size()};
-  bool sent = write_all(fd, &record, sizeof record) && write_all(fd, payload.data(), payload.size());
+  bool sent =
+      write_all(fd, &record, sizeof record) && write_all(fd, payload.data(), payload.size());
   _exit(sent ? 0 : 1);
 }
 
@@ -135,12 +138,14 @@ ChildResult interpret(RecordReader& reader, int status, uint64_t n) {
     int sig = WTERMSIG(status);
     // Under RLIMIT_AS, GMP's failed allocation ends in abort(); the kernel's
     // OOM killer (or a cgroup limit) sends SIGKILL.
-    result.outcome = sig == SIGABRT || sig == SIGKILL ? ChildOutcome::kOutOfMemory : ChildOutcome::kCrashed;
+    result.outcome =
+        sig == SIGABRT || sig == SIGKILL ? ChildOutcome::kOutOfMemory : ChildOutcome::kCrashed;
     result.message = "the compute child was killed by " + describe_signal(sig);
   } else {
     result.outcome = ChildOutcome::kCrashed;
     result.message = "the compute child exited with status " +
-                     std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + " without a result";
+                     std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
+                     " without a result";
   }
   return result;
 }
@@ -151,7 +156,8 @@ ChildResult run_compute_child(const ComputeRequest& request, const ProgressSink&
                               const std::function<bool()>& should_stop) {
   const auto start = std::chrono::steady_clock::now();
   auto finish = [start](ChildResult result) {
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;
   };
   auto failure = [&](ChildOutcome outcome, std::string why) {
@@ -163,7 +169,8 @@ ChildResult run_compute_child(const ComputeRequest& request, const ProgressSink&
 
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) {
-    return failure(ChildOutcome::kCrashed, std::string("cannot create a pipe: ") + std::strerror(errno));
+    return failure(ChildOutcome::kCrashed,
+                   std::string("cannot create a pipe: ") + std::strerror(errno));
   }
   const pid_t parent = getpid();
   const pid_t pid = fork();

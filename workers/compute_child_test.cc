@@ -67,8 +67,7 @@ TEST(ComputeChildTest, StopKillsTheChildPromptly) {
   auto start = Clock::now();
   auto stop_at = start + std::chrono::milliseconds(300);
   ComputeRequest request{30'000'000, 1, 0};
-  ChildResult result =
-      run_compute_child(request, nullptr, [&] { return Clock::now() >= stop_at; });
+  ChildResult result = run_compute_child(request, nullptr, [&] { return Clock::now() >= stop_at; });
   EXPECT_EQ(result.outcome, ChildOutcome::kStopped);
   EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(1000));
 }

@@ -31,7 +31,9 @@ int reap_and_announce(RedisClient& redis, const std::string& also_reap) {
 }
 
 Heartbeat::Heartbeat(RedisAddress address, std::string worker_id, const CurrentTask* current)
-    : address_(std::move(address)), id_(std::move(worker_id)), current_(current),
+    : address_(std::move(address)),
+      id_(std::move(worker_id)),
+      current_(current),
       started_at_(now_ms()) {}
 
 Heartbeat::~Heartbeat() { stop(); }

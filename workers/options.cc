@@ -40,7 +40,8 @@ std::optional<Options> parse_options(const std::vector<std::string>& args, std::
     const int max = flag == "--procs" ? kMaxProcs : kMaxThreads;
     uint64_t number = 0;
     if (!parse_uint(value, 1, static_cast<uint64_t>(max), &number)) {
-      *error = flag + " must be an integer from 1 to " + std::to_string(max) + ", got '" + value + "'";
+      *error =
+          flag + " must be an integer from 1 to " + std::to_string(max) + ", got '" + value + "'";
       return std::nullopt;
     }
     (flag == "--procs" ? options.procs : options.threads) = static_cast<int>(number);

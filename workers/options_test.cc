@@ -23,9 +23,12 @@ TEST(OptionsTest, DefaultsAndBothForms) {
 
 TEST(OptionsTest, BadValuesAreOneLineErrors) {
   std::string error;
-  for (std::vector<std::string> args :
-       {std::vector<std::string>{"--procs"}, {"--procs", "0"}, {"--threads", "x"},
-        {"--threads", "65"}, {"--bogus"}, {"--procs=-1"}}) {
+  for (std::vector<std::string> args : {std::vector<std::string>{"--procs"},
+                                        {"--procs", "0"},
+                                        {"--threads", "x"},
+                                        {"--threads", "65"},
+                                        {"--bogus"},
+                                        {"--procs=-1"}}) {
     error.clear();
     EXPECT_FALSE(parse(args, &error)) << args[0];
     EXPECT_NE(error, "");

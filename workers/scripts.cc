@@ -231,9 +231,9 @@ std::string str(uint64_t v) { return std::to_string(v); }
 
 std::optional<TakeResult> take_task(RedisClient& redis, const std::string& worker, uint64_t n,
                                     int64_t now, std::string* error) {
-  auto reply = run(redis, kTake, {keys::task(n), keys::processing(worker), std::string(keys::digits())},
-                   {str(n), worker, str(now), std::to_string(kMaxAttempts), keys::heartbeat("")},
-                   error);
+  auto reply =
+      run(redis, kTake, {keys::task(n), keys::processing(worker), std::string(keys::digits())},
+          {str(n), worker, str(now), std::to_string(kMaxAttempts), keys::heartbeat("")}, error);
   if (!reply) return std::nullopt;
   std::vector<std::string> parts = reply->strings();
   TakeResult result;
@@ -271,8 +271,9 @@ std::optional<bool> mark_calculated(RedisClient& redis, const std::string& worke
 std::optional<StoreResult> store_result(RedisClient& redis, const std::string& worker, uint64_t n,
                                         const std::string& digits, int64_t now,
                                         std::string* error) {
-  auto reply = run(redis, kStore, {keys::task(n), keys::processing(worker), std::string(keys::digits())},
-                   {str(n), worker, str(now), digits}, error);
+  auto reply =
+      run(redis, kStore, {keys::task(n), keys::processing(worker), std::string(keys::digits())},
+          {str(n), worker, str(now), digits}, error);
   if (!reply) return std::nullopt;
   std::vector<std::string> parts = reply->strings();
   StoreResult result;
@@ -311,10 +312,10 @@ std::optional<bool> fail_task(RedisClient& redis, const std::string& worker, uin
 std::optional<ReleaseStatus> release_task(RedisClient& redis, const std::string& worker, uint64_t n,
                                           bool stopped, const std::string& crash_message,
                                           int64_t now, std::string* error) {
-  auto reply = run(redis, kRelease, {keys::task(n), keys::processing(worker), std::string(keys::queue())},
-                   {str(n), worker, str(now), stopped ? "1" : "0", std::to_string(kMaxAttempts),
-                    crash_message},
-                   error);
+  auto reply = run(
+      redis, kRelease, {keys::task(n), keys::processing(worker), std::string(keys::queue())},
+      {str(n), worker, str(now), stopped ? "1" : "0", std::to_string(kMaxAttempts), crash_message},
+      error);
   if (!reply) return std::nullopt;
   std::string status = reply->string().value_or("");
   if (status == "requeued") return ReleaseStatus::kRequeued;
@@ -341,9 +342,9 @@ bool unregister_worker(RedisClient& redis, const std::string& worker, std::strin
 std::optional<std::vector<Requeued>> reap_dead_workers(RedisClient& redis,
                                                        const std::string& also_reap, int64_t now,
                                                        std::string* error) {
-  auto reply = run(redis, kReap, {std::string(keys::workers()), std::string(keys::queue())},
-                   {keys::processing(""), keys::heartbeat(""), task_prefix(), str(now), also_reap},
-                   error);
+  auto reply =
+      run(redis, kReap, {std::string(keys::workers()), std::string(keys::queue())},
+          {keys::processing(""), keys::heartbeat(""), task_prefix(), str(now), also_reap}, error);
   if (!reply) return std::nullopt;
   std::vector<std::string> flat = reply->strings();
   std::vector<Requeued> moved;

@@ -64,8 +64,7 @@ struct StoreResult {
 // calculated -> stored. `digits` is "3." + the decimals computed, or empty to
 // answer from pi:digits. pi:digits is replaced only by a longer string.
 std::optional<StoreResult> store_result(RedisClient& redis, const std::string& worker, uint64_t n,
-                                        const std::string& digits, int64_t now,
-                                        std::string* error);
+                                        const std::string& digits, int64_t now, std::string* error);
 
 // HSET progress/phase/updated_at while taken. false: not ours anymore.
 std::optional<bool> set_progress(RedisClient& redis, const std::string& worker, uint64_t n,

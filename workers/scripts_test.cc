@@ -74,8 +74,9 @@ TEST_F(ScriptsTest, AttemptsLimitEndsInError) {
   EXPECT_EQ(taken.status, TakeStatus::kGaveUp);
   auto t = task(7);
   EXPECT_EQ(t->stage, Stage::kError);
-  EXPECT_EQ(t->error,
-            "gave up after 3 attempts: the worker computing it stopped each time (last: old-host:42)");
+  EXPECT_EQ(
+      t->error,
+      "gave up after 3 attempts: the worker computing it stopped each time (last: old-host:42)");
   EXPECT_EQ(t->attempts, kMaxAttempts);
   EXPECT_TRUE(list(keys::processing(kWorker)).empty());
 }

@@ -126,7 +126,8 @@ void TaskRunner::run_unchecked(uint64_t n) {
   // The engine's model says in advance what the limit would only say after
   // minutes of work.
   uint64_t needed = estimate(n, settings_.threads).peak_bytes;
-  if (needed > settings_.memory_budget) return fail(n, memory_message(settings_.memory_budget, needed));
+  if (needed > settings_.memory_budget)
+    return fail(n, memory_message(settings_.memory_budget, needed));
   compute(n);
 }
 
@@ -135,7 +136,8 @@ void TaskRunner::compute(uint64_t n) {
   progress_sent_ = 0;
   ComputeRequest request{n, settings_.threads, settings_.memory_budget};
   ChildResult result = run_compute_child(
-      request, [&](double fraction, std::string_view phase) { report_progress(n, fraction, phase); },
+      request,
+      [&](double fraction, std::string_view phase) { report_progress(n, fraction, phase); },
       shutdown_requested);
 
   switch (result.outcome) {
@@ -201,7 +203,8 @@ void TaskRunner::store(uint64_t n, const std::string& digits, std::string_view s
       }
       return;
     case StoreStatus::kLost:
-      log::warn("task ", n, " was reassigned while this worker had it (heartbeat lost?); dropped it");
+      log::warn("task ", n,
+                " was reassigned while this worker had it (heartbeat lost?); dropped it");
       return;
     case StoreStatus::kShort:
       // pi:digits was deleted or cut under us: compute it after all.

@@ -19,7 +19,7 @@
 namespace pidigits::worker {
 
 struct WorkerSettings {
-  std::string id;              // "<host>:<pid>"
+  std::string id;  // "<host>:<pid>"
   RedisAddress redis;
   uint64_t max_digits = 0;     // PI_MAX_DIGITS
   uint64_t memory_budget = 0;  // bytes one computation may use (PI_WORKER_MEMORY_MB)

@@ -29,9 +29,11 @@ void pause_unless_stopping(std::chrono::milliseconds pause) {
 uint64_t next_task(RedisClient& redis, const std::string& id, bool* warned) {
   const std::string processing = keys::processing(id);
   // BLMOVE pi:queue pi:processing:<id> RIGHT LEFT 1
-  Reply reply = redis.command({"BLMOVE", keys::queue(), processing, "RIGHT", "LEFT", kBlockSeconds});
+  Reply reply =
+      redis.command({"BLMOVE", keys::queue(), processing, "RIGHT", "LEFT", kBlockSeconds});
   if (!reply.ok()) {
-    if (!*warned) log::warn("cannot take from ", keys::queue(), ": ", reply.error(), "; backing off");
+    if (!*warned)
+      log::warn("cannot take from ", keys::queue(), ": ", reply.error(), "; backing off");
     *warned = true;
     pause_unless_stopping(kBackoff);
     return 0;

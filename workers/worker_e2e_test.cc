@@ -27,7 +27,8 @@ using testing::RedisTest;
 // A pi-worker master process with its stderr in a file (shown if a test fails).
 class WorkerProcess {
  public:
-  WorkerProcess(int redis_port, int procs) : log_("/tmp/pi-worker-e2e-" + std::to_string(getpid()) + ".log") {
+  WorkerProcess(int redis_port, int procs)
+      : log_("/tmp/pi-worker-e2e-" + std::to_string(getpid()) + ".log") {
     std::vector<std::string> env;
     for (char** e = environ; *e != nullptr; ++e) {
       std::string var = *e;
@@ -102,8 +103,8 @@ class WorkerE2ETest : public RedisTest {
 TEST_F(WorkerE2ETest, ComputesAndStoresATask) {
   WorkerProcess worker(server_->port(), 1);
   submit_task(1000);
-  auto t = wait_for(1000, [](const Task& t) { return t.stage == Stage::kStored; },
-                    std::chrono::seconds(20));
+  auto t = wait_for(
+      1000, [](const Task& t) { return t.stage == Stage::kStored; }, std::chrono::seconds(20));
   ASSERT_TRUE(t) << "not stored in time";
   std::string pi;
   ASSERT_EQ(compute_pi(1000, ComputeOptions{}, &pi).error, ComputeError::kNone);
@@ -169,16 +170,16 @@ TEST_F(WorkerE2ETest, CrashedComputationIsRetried) {
   constexpr uint64_t n = 2'000'000;
   WorkerProcess worker(server_->port(), 1);
   submit_task(n);
-  auto taken = wait_for(n, [](const Task& t) { return t.stage == Stage::kTaken; },
-                        std::chrono::seconds(10));
+  auto taken = wait_for(
+      n, [](const Task& t) { return t.stage == Stage::kTaken; }, std::chrono::seconds(10));
   ASSERT_TRUE(taken);
   pid_t pid = std::stoi(taken->worker.substr(taken->worker.rfind(':') + 1));
   pid_t child = compute_child_of(pid, std::chrono::seconds(5));
   ASSERT_GT(child, 0);
   ASSERT_EQ(kill(child, SIGSEGV), 0);
 
-  auto t = wait_for(n, [](const Task& t) { return t.stage == Stage::kStored; },
-                    std::chrono::seconds(40));
+  auto t = wait_for(
+      n, [](const Task& t) { return t.stage == Stage::kStored; }, std::chrono::seconds(40));
   ASSERT_TRUE(t);
   EXPECT_EQ(t->attempts, 2);  // the crash counted; the same worker survived and retried
   EXPECT_EQ(t->worker, taken->worker);
@@ -189,8 +190,9 @@ TEST_F(WorkerE2ETest, SigtermMidTaskStopsQuicklyAndRequeues) {
   constexpr uint64_t n = 30'000'000;
   WorkerProcess worker(server_->port(), 1);
   submit_task(n);
-  auto taken = wait_for(n, [](const Task& t) { return t.stage == Stage::kTaken && t.progress > 0; },
-                        std::chrono::seconds(20));
+  auto taken = wait_for(
+      n, [](const Task& t) { return t.stage == Stage::kTaken && t.progress > 0; },
+      std::chrono::seconds(20));
   ASSERT_TRUE(taken);
   auto start = Clock::now();
   EXPECT_EQ(worker.terminate(std::chrono::seconds(2)), 0);

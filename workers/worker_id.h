@@ -7,7 +7,7 @@
 
 namespace pidigits::worker {
 
-std::string host_name();  // gethostname(), or "localhost" if that fails
+std::string host_name();       // gethostname(), or "localhost" if that fails
 std::string make_worker_id();  // host_name() + ":" + getpid()
 
 }  // namespace pidigits::worker
