@@ -91,13 +91,18 @@ void Heartbeat::run() {
     auto now = std::chrono::steady_clock::now();
     if (now >= next_beat || now >= next_reap) {
       lock.unlock();
-      if (now >= next_beat) {
-        beat(redis);
-        next_beat = now + kHeartbeatEvery;
-      }
-      if (now >= next_reap) {
-        reap_and_announce(redis, "");
-        next_reap = now + kReapEvery;
+      // An exception must not end the thread (std::terminate): log, go on.
+      try {
+        if (now >= next_beat) {
+          next_beat = now + kHeartbeatEvery;
+          beat(redis);
+        }
+        if (now >= next_reap) {
+          next_reap = now + kReapEvery;
+          reap_and_announce(redis, "");
+        }
+      } catch (const std::exception& e) {
+        log::error("heartbeat thread: ", e.what());
       }
       lock.lock();
       continue;

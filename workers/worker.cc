@@ -56,6 +56,35 @@ int64_t processing_length(RedisClient& redis, const std::string& id) {
   return reply.integer().value_or(-1);
 }
 
+struct LoopState {
+  bool warned = false;    // a failing BLMOVE was logged
+  bool leftover = false;  // our processing list may still hold an n
+};
+
+// One turn of the loop: clean up, check the heartbeat, take and run one task.
+void step(RedisClient& redis, TaskRunner& runner, Heartbeat& heartbeat, const std::string& id,
+          LoopState* state) {
+  // A task whose last step failed (Redis lost at that moment) would sit in
+  // our list forever: the reaper only looks at dead workers. Reap ourselves.
+  if (state->leftover) {
+    if (reap_and_announce(redis, id) < 0 || !heartbeat.beat(redis)) {
+      pause_unless_stopping(kBackoff);
+      return;
+    }
+    state->leftover = false;
+  }
+  // Take work only while our heartbeat is surely alive, so that the reaper
+  // never sees a processing list whose owner looks dead.
+  if (!heartbeat.healthy()) {
+    if (!heartbeat.beat(redis)) pause_unless_stopping(kBackoff);
+    return;
+  }
+  uint64_t n = next_task(redis, id, &state->warned);
+  if (n == 0) return;
+  runner.run(n);
+  state->leftover = processing_length(redis, id) != 0;
+}
+
 }  // namespace
 
 int run_worker(const WorkerSettings& settings) {
@@ -72,28 +101,16 @@ int run_worker(const WorkerSettings& settings) {
   heartbeat.start();
 
   TaskRunner runner(redis, settings, &current);
-  bool warned = false;
-  bool leftover = false;  // our processing list may still hold an n
+  LoopState state;
   while (!shutdown_requested()) {
-    // A task whose last step failed (Redis lost at that moment) would sit in
-    // our list forever: the reaper only looks at dead workers. Reap ourselves.
-    if (leftover) {
-      if (reap_and_announce(redis, id) < 0 || !heartbeat.beat(redis)) {
-        pause_unless_stopping(kBackoff);
-        continue;
-      }
-      leftover = false;
+    try {
+      step(redis, runner, heartbeat, id, &state);
+    } catch (const std::exception& e) {
+      // Nothing below throws but allocation; never let it end the worker.
+      log::error("worker loop: ", e.what());
+      state.leftover = true;
+      pause_unless_stopping(kBackoff);
     }
-    // Take work only while our heartbeat is surely alive, so that the reaper
-    // never sees a processing list whose owner looks dead.
-    if (!heartbeat.healthy()) {
-      if (!heartbeat.beat(redis)) pause_unless_stopping(kBackoff);
-      continue;
-    }
-    uint64_t n = next_task(redis, id, &warned);
-    if (n == 0) continue;
-    runner.run(n);
-    leftover = processing_length(redis, id) != 0;
   }
 
   heartbeat.stop();
