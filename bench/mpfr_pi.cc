@@ -26,8 +26,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   long digits = n + 1 + kGuardDigits;  // the "3" and the decimals
-  auto bits = static_cast<mpfr_prec_t>(std::ceil(digits * std::log2(10.0))) +
-              64;
+  auto bits = static_cast<mpfr_prec_t>(std::ceil(digits * std::log2(10.0))) + 64;
   mpfr_t pi;
   mpfr_init2(pi, bits);
   mpfr_const_pi(pi, MPFR_RNDZ);

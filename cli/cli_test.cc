@@ -1,6 +1,7 @@
 // Runs the built `pidigits` binary (path from the build: PIDIGITS_BINARY) and
 // checks exit codes, messages and output bytes.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,8 +12,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 extern char** environ;
 
@@ -50,14 +49,13 @@ class CliTest : public ::testing::Test {
     std::string out_path = dir_ / "stdout", err_path = dir_ / "stderr";
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0600);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0600);
     RunResult r;
     pid_t pid;
-    int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(),
-                         environ);
+    int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     EXPECT_EQ(rc, 0);
     if (rc != 0) return r;
@@ -89,8 +87,7 @@ TEST_F(CliTest, OutWritesExactBytes) {
   int entries = 0;
   for (const auto& e : fs::directory_iterator(dir_)) {
     entries += e.path().filename() == "pi.txt" ? 1 : 0;
-    EXPECT_TRUE(e.path().filename() == "pi.txt" ||
-                e.path().filename() == "stdout" ||
+    EXPECT_TRUE(e.path().filename() == "pi.txt" || e.path().filename() == "stdout" ||
                 e.path().filename() == "stderr")
         << e.path();
   }
@@ -104,10 +101,17 @@ TEST_F(CliTest, UnwritableOutFailsWithoutLeftovers) {
 }
 
 TEST_F(CliTest, BadArgumentsExitWithStatus2AndOneLine) {
-  const std::vector<std::vector<std::string>> cases = {
-      {"12abc"}, {"1e6"},  {"-5"},       {""},     {"0"},
-      {"1000000001"},      {"10", "--bogus"},      {"10", "--threads", "0"},
-      {"10", "--threads"}, {"10", "11"}, {}};
+  const std::vector<std::vector<std::string>> cases = {{"12abc"},
+                                                       {"1e6"},
+                                                       {"-5"},
+                                                       {""},
+                                                       {"0"},
+                                                       {"1000000001"},
+                                                       {"10", "--bogus"},
+                                                       {"10", "--threads", "0"},
+                                                       {"10", "--threads"},
+                                                       {"10", "11"},
+                                                       {}};
   for (const auto& args : cases) {
     RunResult r = Run(args);
     std::string shown = args.empty() ? "(none)" : args[0];
@@ -129,8 +133,7 @@ TEST_F(CliTest, HelpAndStats) {
   RunResult stats = Run({"1000", "--stats", "--progress"});
   EXPECT_EQ(stats.status, 0);
   EXPECT_NE(stats.err.find("peak RSS"), std::string::npos) << stats.err;
-  EXPECT_NE(stats.err.find("progress 100% conversion"), std::string::npos)
-      << stats.err;
+  EXPECT_NE(stats.err.find("progress 100% conversion"), std::string::npos) << stats.err;
 }
 
 }  // namespace

@@ -23,9 +23,8 @@ void PrintStats(const pidigits::ComputeResult& r) {
   std::fprintf(stderr,
                "series %.3f s, sqrt %.3f s, division %.3f s, conversion "
                "%.3f s, total %.3f s, peak RSS %.1f MiB\n",
-               r.series_seconds, r.sqrt_seconds, r.division_seconds,
-               r.conversion_seconds, r.total_seconds,
-               static_cast<double>(r.peak_rss_bytes) / (1 << 20));
+               r.series_seconds, r.sqrt_seconds, r.division_seconds, r.conversion_seconds,
+               r.total_seconds, static_cast<double>(r.peak_rss_bytes) / (1 << 20));
 }
 
 int Fail(const std::string& message, int status) {
@@ -54,13 +53,10 @@ int main(int argc, char** argv) {
   compute.cancel = &g_interrupted;
   pidigits::cli::ProgressBar bar(stderr);
   if (options.progress) {
-    compute.on_progress = [&bar](const pidigits::Progress& p) {
-      bar.Update(p);
-    };
+    compute.on_progress = [&bar](const pidigits::Progress& p) { bar.Update(p); };
   }
   std::string digits;
-  pidigits::ComputeResult result =
-      pidigits::compute_pi(options.n, compute, &digits);
+  pidigits::ComputeResult result = pidigits::compute_pi(options.n, compute, &digits);
   if (options.progress) bar.Done();
   if (options.stats) PrintStats(result);
   if (result.error == pidigits::ComputeError::kCancelled) {

@@ -11,8 +11,7 @@ constexpr int kMaxThreads = 64;
 
 // Accepts only plain decimal digits (no sign, spaces, exponent or suffix),
 // with a value in [lo, hi].
-bool ParseBounded(std::string_view text, uint64_t lo, uint64_t hi,
-                  uint64_t* value) {
+bool ParseBounded(std::string_view text, uint64_t lo, uint64_t hi, uint64_t* value) {
   if (text.empty() || text.size() > 19) return false;  // 19 digits fit
   uint64_t v = 0;
   for (char c : text) {
@@ -47,8 +46,7 @@ const char* Usage() {
          "  --help       print this text\n";
 }
 
-bool ParseOptions(int argc, const char* const* argv, Options* options,
-                  std::string* error) {
+bool ParseOptions(int argc, const char* const* argv, Options* options, std::string* error) {
   Options parsed;
   bool have_n = false;
   for (int i = 1; i < argc; ++i) {
@@ -80,8 +78,8 @@ bool ParseOptions(int argc, const char* const* argv, Options* options,
       }
       uint64_t threads = 0;
       if (!ParseBounded(value, 1, kMaxThreads, &threads)) {
-        *error = "--threads must be an integer from 1 to " +
-                 std::to_string(kMaxThreads) + ", got " + Quoted(value);
+        *error = "--threads must be an integer from 1 to " + std::to_string(kMaxThreads) +
+                 ", got " + Quoted(value);
         return false;
       }
       parsed.threads = static_cast<int>(threads);
@@ -91,8 +89,7 @@ bool ParseOptions(int argc, const char* const* argv, Options* options,
       parsed.stats = true;
     } else if (arg == "--help" || arg == "-h") {
       parsed.help = true;
-    } else if (arg.starts_with("-") && arg.size() > 1 &&
-               !(arg[1] >= '0' && arg[1] <= '9')) {
+    } else if (arg.starts_with("-") && arg.size() > 1 && !(arg[1] >= '0' && arg[1] <= '9')) {
       // "-5" falls through to N so that the message is about N.
       *error = "unknown option " + Quoted(arg) + " (see --help)";
       return false;
@@ -101,8 +98,8 @@ bool ParseOptions(int argc, const char* const* argv, Options* options,
       return false;
     } else {
       if (!ParseBounded(arg, 1, kMaxDigits, &parsed.n)) {
-        *error = "N must be an integer from 1 to " +
-                 std::to_string(kMaxDigits) + ", got " + Quoted(arg);
+        *error =
+            "N must be an integer from 1 to " + std::to_string(kMaxDigits) + ", got " + Quoted(arg);
         return false;
       }
       have_n = true;

@@ -23,8 +23,7 @@ const char* Usage();
 // Parses argv[1..argc). On error returns false and sets *error to one line
 // without the program name, e.g. "N must be an integer from 1 to
 // 1000000000, got '12abc'".
-bool ParseOptions(int argc, const char* const* argv, Options* options,
-                  std::string* error);
+bool ParseOptions(int argc, const char* const* argv, Options* options, std::string* error);
 
 }  // namespace pidigits::cli
 

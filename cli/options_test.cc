@@ -1,9 +1,9 @@
 #include "options.h"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace pidigits::cli {
 namespace {
@@ -17,14 +17,12 @@ struct Parsed {
 Parsed Parse(std::vector<const char*> args) {
   args.insert(args.begin(), "pidigits");
   Parsed p;
-  p.ok = ParseOptions(static_cast<int>(args.size()), args.data(), &p.options,
-                      &p.error);
+  p.ok = ParseOptions(static_cast<int>(args.size()), args.data(), &p.options, &p.error);
   return p;
 }
 
 TEST(OptionsTest, AcceptsAllFlags) {
-  Parsed p = Parse({"1000", "--threads", "4", "--out", "pi.txt", "--progress",
-                    "--stats"});
+  Parsed p = Parse({"1000", "--threads", "4", "--out", "pi.txt", "--progress", "--stats"});
   ASSERT_TRUE(p.ok) << p.error;
   EXPECT_EQ(p.options.n, 1000u);
   EXPECT_EQ(p.options.threads, 4);
@@ -39,8 +37,8 @@ TEST(OptionsTest, AcceptsAllFlags) {
 }
 
 TEST(OptionsTest, RejectsBadN) {
-  for (const char* bad : {"12abc", "1e6", "-5", "", "0", "1000000001", " 5",
-                          "+5", "99999999999999999999999"}) {
+  for (const char* bad :
+       {"12abc", "1e6", "-5", "", "0", "1000000001", " 5", "+5", "99999999999999999999999"}) {
     Parsed p = Parse({bad});
     EXPECT_FALSE(p.ok) << bad;
     EXPECT_EQ(p.error, std::string("N must be an integer from 1 to "
@@ -54,10 +52,8 @@ TEST(OptionsTest, RejectsBadFlags) {
             "--threads must be an integer from 1 to 64, got '0'");
   EXPECT_EQ(Parse({"10", "--threads"}).error, "--threads needs a value");
   EXPECT_EQ(Parse({"10", "--out"}).error, "--out needs a value");
-  EXPECT_EQ(Parse({"10", "--fast"}).error,
-            "unknown option '--fast' (see --help)");
-  EXPECT_EQ(Parse({"10", "11"}).error,
-            "unexpected argument '11' (N given already)");
+  EXPECT_EQ(Parse({"10", "--fast"}).error, "unknown option '--fast' (see --help)");
+  EXPECT_EQ(Parse({"10", "11"}).error, "unexpected argument '11' (N given already)");
   EXPECT_EQ(Parse({}).error, "missing N, the number of decimals (see --help)");
   EXPECT_FALSE(Parse({"10", "--out="}).ok);
 }

@@ -11,9 +11,7 @@
 namespace pidigits::cli {
 namespace {
 
-std::string Errno(const std::string& what) {
-  return what + ": " + std::strerror(errno);
-}
+std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
 
 bool WriteAll(int fd, std::string_view data) {
   while (!data.empty()) {
@@ -29,8 +27,7 @@ bool WriteAll(int fd, std::string_view data) {
 
 }  // namespace
 
-std::string WriteFileAtomically(const std::string& path,
-                                std::string_view data) {
+std::string WriteFileAtomically(const std::string& path, std::string_view data) {
   std::string tmp_template = path + ".tmp.XXXXXX";
   std::vector<char> tmp(tmp_template.begin(), tmp_template.end());
   tmp.push_back('\0');
@@ -58,8 +55,7 @@ std::string WriteFileAtomically(const std::string& path,
 }
 
 std::string WriteStream(std::FILE* stream, std::string_view data) {
-  if (std::fwrite(data.data(), 1, data.size(), stream) != data.size() ||
-      std::fflush(stream) != 0) {
+  if (std::fwrite(data.data(), 1, data.size(), stream) != data.size() || std::fflush(stream) != 0) {
     return Errno("cannot write the output");
   }
   return "";

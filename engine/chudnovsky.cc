@@ -29,8 +29,7 @@ constexpr unsigned long kA = 13591409;
 constexpr unsigned long kB = 545140134;
 constexpr unsigned long kC3Over24 = 10939058860032000;  // 640320^3 / 24
 // kC3Over24 = 2^15 3^2 5^3 23^3 29^3.
-constexpr PrimePower kC3Over24Factors[] = {
-    {2, 15}, {3, 2}, {5, 3}, {23, 3}, {29, 3}};
+constexpr PrimePower kC3Over24Factors[] = {{2, 15}, {3, 2}, {5, 3}, {23, 3}, {29, 3}};
 static_assert(kC3Over24 == (1ul << 15) * 9 * 125 * 12167 * 24389);
 // log10(C^3 / 1728): each term adds this many correct digits (asymptotically
 // from above, so N = digits / this + 2 is always enough).
@@ -85,8 +84,7 @@ void Leaf(uint64_t k, bool need_p, Node& r) {
 
 // The factorizations of P(a,b) and Q(a,b) that `needs` asks for, straight
 // from the sieve (cheaper than merging lists level by level).
-void FactorRange(uint64_t a, uint64_t b, Needs needs, const OddSieve& sieve,
-                 Node& r) {
+void FactorRange(uint64_t a, uint64_t b, Needs needs, const OddSieve& sieve, Node& r) {
   if (needs.p) {
     for (uint64_t k = std::max<uint64_t>(a, 1); k < b; ++k) {
       sieve.Factor(6 * k - 5, 1, r.pf);
@@ -159,8 +157,8 @@ void Merge(Node& l, Node& r, Needs needs, bool gcd, bool parallel) {
 
 // Computes [a, b) into r, with the factorizations `needs` asks for if
 // `lists`. `depth` > 0 allows 2^depth threads below here.
-void Split(uint64_t a, uint64_t b, Needs needs, bool lists, int depth,
-           const OddSieve& sieve, RunControl& ctl, Node& r) {
+void Split(uint64_t a, uint64_t b, Needs needs, bool lists, int depth, const OddSieve& sieve,
+           RunControl& ctl, Node& r) {
   const bool gcd = b - a >= kGcdTerms;
   if (b - a == 1) {
     Leaf(a, needs.p, r);
@@ -172,9 +170,8 @@ void Split(uint64_t a, uint64_t b, Needs needs, bool lists, int depth,
     if (depth > 0) {
       // If this thread throws, the future's destructor waits for the other
       // half, which stops soon too when the cause is cancellation.
-      auto left = std::async(std::launch::async, [&] {
-        Split(a, m, left_needs, gcd, depth - 1, sieve, ctl, r);
-      });
+      auto left = std::async(std::launch::async,
+                             [&] { Split(a, m, left_needs, gcd, depth - 1, sieve, ctl, r); });
       Split(m, b, right_needs, gcd, depth - 1, sieve, ctl, right);
       left.get();
     } else {
@@ -191,8 +188,7 @@ uint64_t WorkBelow(uint64_t len, std::map<uint64_t, uint64_t>& memo) {
   if (len < kTickTerms) return 0;
   auto it = memo.find(len);
   if (it != memo.end()) return it->second;
-  uint64_t w = NodeWork(len) + WorkBelow(len / 2, memo) +
-               WorkBelow(len - len / 2, memo);
+  uint64_t w = NodeWork(len) + WorkBelow(len / 2, memo) + WorkBelow(len - len / 2, memo);
   memo[len] = w;
   return w;
 }
@@ -200,8 +196,7 @@ uint64_t WorkBelow(uint64_t len, std::map<uint64_t, uint64_t>& memo) {
 }  // namespace
 
 uint64_t TermsForDigits(uint64_t digits) {
-  return static_cast<uint64_t>(static_cast<double>(digits) / kDigitsPerTerm) +
-         2;
+  return static_cast<uint64_t>(static_cast<double>(digits) / kDigitsPerTerm) + 2;
 }
 
 uint64_t SeriesWork(uint64_t terms) {

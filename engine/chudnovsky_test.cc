@@ -1,11 +1,10 @@
 #include "chudnovsky.h"
 
 #include <gmp.h>
+#include <gtest/gtest.h>
 
 #include <atomic>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "testing/pi_vectors.h"
 
@@ -37,8 +36,7 @@ TEST(ChudnovskyTest, ThreeTermsGiveFortyDigits) {
   mpz_tdiv_q(x.get(), x.get(), sums.t.get());
   char buf[64];
   mpz_get_str(buf, 10, x.get());
-  std::string expected =
-      std::string("3") + std::string(testing::kFirst50Decimals).substr(0, 38);
+  std::string expected = std::string("3") + std::string(testing::kFirst50Decimals).substr(0, 38);
   EXPECT_EQ(std::string(buf).substr(0, 39), expected);
 }
 

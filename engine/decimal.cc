@@ -68,13 +68,12 @@ void DecimalConverter::ComputePowers(const RunControl& ctl) {
   }
 }
 
-void DecimalConverter::Convert(Mpz x, int threads, RunControl& ctl,
-                               char* out) const {
+void DecimalConverter::Convert(Mpz x, int threads, RunControl& ctl, char* out) const {
   ConvertPart(std::move(x), digits_, threads, ctl, out);
 }
 
-void DecimalConverter::ConvertPart(Mpz x, uint64_t digits, int threads,
-                                   RunControl& ctl, char* out) const {
+void DecimalConverter::ConvertPart(Mpz x, uint64_t digits, int threads, RunControl& ctl,
+                                   char* out) const {
   int j = SplitLevel(digits);
   if (j < 0) {
     Leaf(x, digits, out);

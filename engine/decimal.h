@@ -36,8 +36,7 @@ class DecimalConverter {
     uint64_t leaf;               // digits per leaf
     std::vector<uint64_t> exps;  // exps[j] = leaf * 2^j
   };
-  void ConvertPart(Mpz x, uint64_t digits, int threads, RunControl& ctl,
-                   char* out) const;
+  void ConvertPart(Mpz x, uint64_t digits, int threads, RunControl& ctl, char* out) const;
   int SplitLevel(uint64_t digits) const;
   uint64_t WorkOf(uint64_t digits) const;
 

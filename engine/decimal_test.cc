@@ -1,10 +1,9 @@
 #include "decimal.h"
 
 #include <gmp.h>
+#include <gtest/gtest.h>
 
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace pidigits {
 namespace {
@@ -37,8 +36,7 @@ TEST(DecimalTest, MatchesMpzGetStr) {
   gmp_randstate_t rng;
   gmp_randinit_default(rng);
   gmp_randseed_ui(rng, 42);
-  for (uint64_t digits : {1ull, 19ull, 32767ull, 32768ull, 32769ull,
-                          100000ull, 262145ull}) {
+  for (uint64_t digits : {1ull, 19ull, 32767ull, 32768ull, 32769ull, 100000ull, 262145ull}) {
     Mpz limit;
     mpz_ui_pow_ui(limit.get(), 10, digits);
     Mpz x;

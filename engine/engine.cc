@@ -1,6 +1,8 @@
 // compute_pi: series -> sqrt -> division -> decimal conversion, in fixed
 // point with guard digits, repeated with more guard digits when truncation
 // is ambiguous.
+#include "pidigits/engine.h"
+
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -15,7 +17,6 @@
 #include "decimal.h"
 #include "engine_internal.h"
 #include "mpz.h"
-#include "pidigits/engine.h"
 #include "run_control.h"
 
 namespace pidigits {
@@ -67,8 +68,8 @@ bool TruncationIsSafe(const std::string& digits, uint64_t first, int guard) {
 //   x    = root * y / 2^s                  pi 10^d - x in (-1e-9, 2)
 // root and y are independent, so with threads they run side by side (root
 // together with the conversion's powers of ten).
-bool Attempt(uint64_t n, int guard, int threads, RunControl& ctl,
-             ComputeResult& stats, std::string* out) {
+bool Attempt(uint64_t n, int guard, int threads, RunControl& ctl, ComputeResult& stats,
+             std::string* out) {
   const uint64_t d = n + guard;
   const auto s = static_cast<uint64_t>(std::ceil(d * std::log2(10.0))) + 64;
   const double series_end = kSeriesShare;
@@ -115,8 +116,7 @@ bool Attempt(uint64_t n, int guard, int threads, RunControl& ctl,
   } else {
     ctl.BeginPhase(Phase::kSqrt, series_end, series_end + kSqrtShare, 1);
     root_job();
-    ctl.BeginPhase(Phase::kDivision, series_end + kSqrtShare,
-                   conversion_start, 1);
+    ctl.BeginPhase(Phase::kDivision, series_end + kSqrtShare, conversion_start, 1);
     divide();
   }
   start = Clock::now();
@@ -167,18 +167,15 @@ const char* phase_name(Phase phase) {
   return "unknown";
 }
 
-ComputeResult ComputePiWithGuard(uint64_t n, int guard_digits,
-                                 const ComputeOptions& options,
+ComputeResult ComputePiWithGuard(uint64_t n, int guard_digits, const ComputeOptions& options,
                                  std::string* out) {
   if (n < 1 || n > kMaxDigits) {
-    return Failure(ComputeError::kBadInput,
-                   "n must be from 1 to " + std::to_string(kMaxDigits) +
-                       ", got " + std::to_string(n));
+    return Failure(ComputeError::kBadInput, "n must be from 1 to " + std::to_string(kMaxDigits) +
+                                                ", got " + std::to_string(n));
   }
   if (options.threads < 1) {
     return Failure(ComputeError::kBadInput,
-                   "threads must be >= 1, got " +
-                       std::to_string(options.threads));
+                   "threads must be >= 1, got " + std::to_string(options.threads));
   }
   if (out == nullptr || guard_digits < 4) {
     return Failure(ComputeError::kBadInput, "invalid call");
@@ -200,8 +197,7 @@ ComputeResult ComputePiWithGuard(uint64_t n, int guard_digits,
   } catch (const std::bad_alloc&) {
     result = Failure(ComputeError::kOutOfMemory, "out of memory");
   } catch (const std::system_error& e) {
-    result = Failure(ComputeError::kOutOfMemory,
-                     std::string("cannot start a thread: ") + e.what());
+    result = Failure(ComputeError::kOutOfMemory, std::string("cannot start a thread: ") + e.what());
   }
   if (result.error != ComputeError::kNone) {
     out->clear();
@@ -212,8 +208,7 @@ ComputeResult ComputePiWithGuard(uint64_t n, int guard_digits,
   return result;
 }
 
-ComputeResult compute_pi(uint64_t n, const ComputeOptions& options,
-                         std::string* out) {
+ComputeResult compute_pi(uint64_t n, const ComputeOptions& options, std::string* out) {
   return ComputePiWithGuard(n, kDefaultGuardDigits, options, out);
 }
 

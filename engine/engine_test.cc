@@ -1,5 +1,9 @@
 // compute_pi against known digits and its contract: truncation, threads,
 // progress, cancellation, bad input.
+#include "pidigits/engine.h"
+
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -7,10 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "engine_internal.h"
-#include "pidigits/engine.h"
 #include "testing/pi_vectors.h"
 
 namespace pidigits {
@@ -118,18 +119,15 @@ TEST(ComputePiTest, CancelledBeforeStartDoesNoWork) {
 
 TEST(ComputePiTest, BadInput) {
   std::string out = "unchanged";
-  EXPECT_EQ(compute_pi(0, ComputeOptions{}, &out).error,
-            ComputeError::kBadInput);
-  EXPECT_EQ(compute_pi(kMaxDigits + 1, ComputeOptions{}, &out).error,
-            ComputeError::kBadInput);
+  EXPECT_EQ(compute_pi(0, ComputeOptions{}, &out).error, ComputeError::kBadInput);
+  EXPECT_EQ(compute_pi(kMaxDigits + 1, ComputeOptions{}, &out).error, ComputeError::kBadInput);
   ComputeOptions zero_threads;
   zero_threads.threads = 0;
   ComputeResult result = compute_pi(10, zero_threads, &out);
   EXPECT_EQ(result.error, ComputeError::kBadInput);
   EXPECT_FALSE(result.message.empty());
   EXPECT_EQ(out, "unchanged");
-  EXPECT_EQ(compute_pi(10, ComputeOptions{}, nullptr).error,
-            ComputeError::kBadInput);
+  EXPECT_EQ(compute_pi(10, ComputeOptions{}, nullptr).error, ComputeError::kBadInput);
 }
 
 TEST(ComputePiTest, PhaseNames) {
@@ -147,20 +145,17 @@ TEST(EstimateTest, MatchesTheMeasuredTable) {
     double seconds;
     double peak_mib;
   };
-  for (Row row : {Row{1'000'000, 0.45, 11.6}, Row{10'000'000, 7.3, 80.5},
-                  Row{30'000'000, 30.5, 229}}) {
+  for (Row row :
+       {Row{1'000'000, 0.45, 11.6}, Row{10'000'000, 7.3, 80.5}, Row{30'000'000, 30.5, 229}}) {
     Estimate e = estimate(row.n, 1);
     EXPECT_NEAR(e.seconds, row.seconds, 0.15 * row.seconds) << row.n;
-    EXPECT_GE(static_cast<double>(e.peak_bytes), row.peak_mib * (1 << 20))
-        << row.n;
+    EXPECT_GE(static_cast<double>(e.peak_bytes), row.peak_mib * (1 << 20)) << row.n;
   }
   EXPECT_LT(estimate(10'000'000, 2).seconds, estimate(10'000'000, 1).seconds);
-  EXPECT_GT(estimate(10'000'000, 2).peak_bytes,
-            estimate(10'000'000, 1).peak_bytes);
+  EXPECT_GT(estimate(10'000'000, 2).peak_bytes, estimate(10'000'000, 1).peak_bytes);
   // Out-of-range n is clamped, not rejected.
   EXPECT_EQ(estimate(0, 1).peak_bytes, estimate(1, 1).peak_bytes);
-  EXPECT_EQ(estimate(kMaxDigits * 2, 1).peak_bytes,
-            estimate(kMaxDigits, 1).peak_bytes);
+  EXPECT_EQ(estimate(kMaxDigits * 2, 1).peak_bytes, estimate(kMaxDigits, 1).peak_bytes);
 }
 
 }  // namespace

@@ -38,8 +38,7 @@ constexpr double kThreadedMemoryFactor = 1.25;
 Estimate estimate(uint64_t n, int threads) {
   n = std::clamp<uint64_t>(n, 1, kMaxDigits);
   const double digits = static_cast<double>(n);
-  double seconds =
-      kStartupSeconds + kSecondsScale * std::pow(digits, kSecondsExponent);
+  double seconds = kStartupSeconds + kSecondsScale * std::pow(digits, kSecondsExponent);
   double bytes = kBytesPerDigit * digits + kBaseBytes;
   if (threads > 1) {
     seconds *= kTwoThreadTimeFactor;

@@ -34,9 +34,8 @@ void OddSieve::Factor(uint64_t x, uint32_t times, Factors& out) const {
 }
 
 void Normalize(Factors& f) {
-  std::sort(f.begin(), f.end(), [](const PrimePower& a, const PrimePower& b) {
-    return a.prime < b.prime;
-  });
+  std::sort(f.begin(), f.end(),
+            [](const PrimePower& a, const PrimePower& b) { return a.prime < b.prime; });
   size_t w = 0;
   for (size_t i = 0; i < f.size(); ++i) {
     if (w > 0 && f[w - 1].prime == f[i].prime) {
@@ -95,8 +94,7 @@ namespace {
 
 // Product of words[lo, hi) by a balanced tree (fast multiplication needs
 // operands of similar size).
-void ProductTree(const std::vector<uint64_t>& words, size_t lo, size_t hi,
-                 Mpz& out) {
+void ProductTree(const std::vector<uint64_t>& words, size_t lo, size_t hi, Mpz& out) {
   if (hi - lo == 1) {
     mpz_set_ui(out.get(), words[lo]);
     return;

@@ -1,7 +1,6 @@
 #include "factors.h"
 
 #include <gmp.h>
-
 #include <gtest/gtest.h>
 
 namespace pidigits {

@@ -1,12 +1,13 @@
 // SHA-256 of compute_pi's output against published vectors (1e7 only with
 // PI_SLOW_TESTS=1: it takes ~7 s).
-#include <cstdlib>
-#include <string>
+#include "testing/pi_vectors.h"
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <string>
+
 #include "pidigits/engine.h"
-#include "testing/pi_vectors.h"
 #include "testing/sha256.h"
 
 namespace pidigits {
@@ -29,24 +30,17 @@ const char* ExpectedHash(uint64_t n) {
   return "";
 }
 
-TEST(PiVectorsTest, Sha256Of1e4) {
-  EXPECT_EQ(HashOfPi(10'000, 1), ExpectedHash(10'000));
-}
+TEST(PiVectorsTest, Sha256Of1e4) { EXPECT_EQ(HashOfPi(10'000, 1), ExpectedHash(10'000)); }
 
-TEST(PiVectorsTest, Sha256Of1e5) {
-  EXPECT_EQ(HashOfPi(100'000, 2), ExpectedHash(100'000));
-}
+TEST(PiVectorsTest, Sha256Of1e5) { EXPECT_EQ(HashOfPi(100'000, 2), ExpectedHash(100'000)); }
 
-TEST(PiVectorsTest, Sha256Of1e6) {
-  EXPECT_EQ(HashOfPi(1'000'000, 2), ExpectedHash(1'000'000));
-}
+TEST(PiVectorsTest, Sha256Of1e6) { EXPECT_EQ(HashOfPi(1'000'000, 2), ExpectedHash(1'000'000)); }
 
 TEST(PiVectorsTest, DigitsAround1e6) {
   ComputeOptions options;
   options.threads = 2;
   std::string out;
-  ASSERT_EQ(compute_pi(1'000'010, options, &out).error,
-            ComputeError::kNone);
+  ASSERT_EQ(compute_pi(1'000'010, options, &out).error, ComputeError::kNone);
   EXPECT_EQ(out.substr(999'991 + 1), testing::kAround1e6);
 }
 

@@ -17,12 +17,9 @@ int64_t NowNs() {
 }  // namespace
 
 RunControl::RunControl(const ComputeOptions& options)
-    : on_progress_(options.on_progress),
-      cancel_(options.cancel),
-      last_report_ns_(NowNs()) {}
+    : on_progress_(options.on_progress), cancel_(options.cancel), last_report_ns_(NowNs()) {}
 
-void RunControl::BeginPhase(Phase phase, double start, double end,
-                            uint64_t total_work) {
+void RunControl::BeginPhase(Phase phase, double start, double end, uint64_t total_work) {
   CheckCancel();
   phase_ = phase;
   phase_start_ = start;
@@ -33,12 +30,10 @@ void RunControl::BeginPhase(Phase phase, double start, double end,
 }
 
 void RunControl::AddWork(uint64_t units) {
-  uint64_t done =
-      phase_done_.fetch_add(units, std::memory_order_relaxed) + units;
+  uint64_t done = phase_done_.fetch_add(units, std::memory_order_relaxed) + units;
   CheckCancel();
   if (!on_progress_) return;
-  double part = std::min(1.0, static_cast<double>(done) /
-                                  static_cast<double>(phase_total_));
+  double part = std::min(1.0, static_cast<double>(done) / static_cast<double>(phase_total_));
   Report(phase_start_ + (phase_end_ - phase_start_) * part, false);
 }
 
@@ -47,15 +42,11 @@ void RunControl::Finish() { Report(1.0, true); }
 void RunControl::Report(double fraction, bool force) {
   if (!on_progress_) return;
   int64_t now = NowNs();
-  if (!force &&
-      now - last_report_ns_.load(std::memory_order_relaxed) <
-          kReportIntervalNs) {
+  if (!force && now - last_report_ns_.load(std::memory_order_relaxed) < kReportIntervalNs) {
     return;
   }
   std::lock_guard<std::mutex> lock(report_mu_);
-  if (!force &&
-      now - last_report_ns_.load(std::memory_order_relaxed) <
-          kReportIntervalNs) {
+  if (!force && now - last_report_ns_.load(std::memory_order_relaxed) < kReportIntervalNs) {
     return;  // another thread reported meanwhile
   }
   // Threads finish work out of order; never let the fraction go back.

@@ -37,9 +37,7 @@ class RunControl {
   }
 
   // Work units recorded since BeginPhase.
-  uint64_t phase_done() const {
-    return phase_done_.load(std::memory_order_relaxed);
-  }
+  uint64_t phase_done() const { return phase_done_.load(std::memory_order_relaxed); }
 
   // Reports fraction 1.0 (always, regardless of the rate limit).
   void Finish();
@@ -59,8 +57,8 @@ class RunControl {
   // Steady-clock nanoseconds of the last report; read without the mutex so
   // that the common "too early" case costs one clock read.
   std::atomic<int64_t> last_report_ns_{0};
-  std::mutex report_mu_;       // serializes on_progress_ calls
-  double last_fraction_ = 0;   // guarded by report_mu_
+  std::mutex report_mu_;      // serializes on_progress_ calls
+  double last_fraction_ = 0;  // guarded by report_mu_
 };
 
 }  // namespace pidigits

@@ -1,10 +1,10 @@
 #include "run_control.h"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace pidigits {
 namespace {

@@ -21,8 +21,9 @@
 
 namespace pidigits {
 
-// Phases of one run, in the order they execute except that kSqrt runs
-// before kDivision (the division needs the square root).
+// Phases of one run. On one thread they run as series, sqrt, division,
+// conversion; with threads > 1 the square root runs beside the division and
+// progress reports both as kDivision.
 enum class Phase { kSeries, kDivision, kSqrt, kConversion };
 
 // "series", "division", "sqrt", "conversion".
@@ -54,7 +55,8 @@ struct ComputeResult {
   ComputeError error = ComputeError::kNone;
   std::string message;  // empty on success; one line otherwise.
 
-  // Statistics of the run (wall-clock seconds per phase).
+  // Statistics of the run: wall-clock seconds per phase (with threads > 1
+  // sqrt overlaps division, so the phases can add up to more than total).
   double series_seconds = 0;
   double sqrt_seconds = 0;
   double division_seconds = 0;
@@ -74,8 +76,7 @@ constexpr uint64_t kMaxDigits = 1'000'000'000;
 // rounded), into *out (replacing its content). REQUIRES: out != nullptr.
 // n outside [1, kMaxDigits] returns kBadInput and leaves *out unchanged.
 // On kCancelled / kOutOfMemory, *out is left empty.
-ComputeResult compute_pi(uint64_t n, const ComputeOptions& options,
-                         std::string* out);
+ComputeResult compute_pi(uint64_t n, const ComputeOptions& options, std::string* out);
 
 struct Estimate {
   uint64_t peak_bytes;  // resident memory of compute_pi, rounded up.
