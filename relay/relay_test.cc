@@ -1,24 +1,18 @@
 // pi-relay end to end: a real redis-server and the real pi-relay binary on
 // spare ports, WebSocket clients from test_client.h, raw sockets for garbage.
-#include <arpa/inet.h>
-#include <netinet/in.h>
+
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -31,136 +25,12 @@
 #include "pidigits/log.h"
 #include "pidigits/redis.h"
 #include "test_client.h"
+#include "test_support.h"
 
 namespace pidigits::relay {
 namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-
-int spare_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// Starts argv[0] (searched in PATH) with stdout and stderr to `log_path` and
-// PI_REDIS_PORT set; the child dies with the test process.
-pid_t spawn(const std::vector<std::string>& args, int redis_port, const std::string& log_path) {
-  pid_t pid = fork();
-  if (pid != 0) return pid;
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  FILE* log = std::fopen(log_path.c_str(), "a");
-  if (log != nullptr) {
-    dup2(fileno(log), STDOUT_FILENO);
-    dup2(fileno(log), STDERR_FILENO);
-  }
-  setenv("PI_REDIS_PORT", std::to_string(redis_port).c_str(), 1);
-  unsetenv("PI_REDIS_URL");
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  execvp(argv[0], argv.data());
-  _exit(127);
-}
-
-// The exit status of `pid` if it ends within `timeout` (-signal if killed).
-std::optional<int> wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
-  auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-    }
-    std::this_thread::sleep_for(5ms);
-  }
-  return std::nullopt;
-}
-
-void kill_and_reap(pid_t& pid) {
-  if (pid <= 0) return;
-  kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
-  pid = -1;
-}
-
-// A plain TCP connection with timeouts, for HTTP and for garbage.
-class RawConn {
- public:
-  explicit RawConn(int port) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    timeval tv{0, 200'000};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  }
-  ~RawConn() { close(fd_); }
-  bool connected() const { return connected_; }
-  void send(std::string_view data) {
-    ssize_t ignored = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-    (void)ignored;
-  }
-  // Everything received until the server closes or `timeout` passes;
-  // *closed says which.
-  std::string receive(std::chrono::milliseconds timeout, bool* closed = nullptr) {
-    std::string out;
-    auto deadline = Clock::now() + timeout;
-    char buf[4096];
-    while (Clock::now() < deadline) {
-      ssize_t n = recv(fd_, buf, sizeof buf, 0);
-      if (n > 0) {
-        out.append(buf, static_cast<size_t>(n));
-      } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-        if (closed != nullptr) *closed = true;
-        return out;
-      }
-    }
-    if (closed != nullptr) *closed = false;
-    return out;
-  }
-  // Sends a WebSocket upgrade and returns the response head.
-  std::string upgrade() {
-    send(
-        "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
-    std::string head;
-    char c;
-    auto deadline = Clock::now() + 2s;
-    while (Clock::now() < deadline && head.find("\r\n\r\n") == std::string::npos) {
-      if (recv(fd_, &c, 1, 0) == 1) head += c;
-    }
-    return head;
-  }
-
- private:
-  int fd_ = -1;
-  bool connected_ = false;
-};
-
-struct HttpResponse {
-  int status = 0;
-  std::string body;
-};
-
-HttpResponse http_get(int port, const std::string& path) {
-  RawConn conn(port);
-  conn.send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-  std::string text = conn.receive(2s);
-  HttpResponse r;
-  if (text.rfind("HTTP/1.1 ", 0) == 0) r.status = std::atoi(text.c_str() + 9);
-  auto end = text.find("\r\n\r\n");
-  if (end != std::string::npos) r.body = text.substr(end + 4);
-  return r;
-}
 
 class Relay : public ::testing::Test {
  protected:

@@ -1,0 +1,58 @@
+// Process and socket helpers for relay_test: spare ports, child processes
+// that die with the test, and a raw TCP connection with timeouts (for HTTP
+// and for garbage that a WebSocket client would refuse to send).
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pidigits::relay {
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int spare_port();
+
+// Starts args[0] (searched in PATH) with stdout and stderr appended to
+// log_path and PI_REDIS_PORT=redis_port (PI_REDIS_URL unset). The child gets
+// SIGKILL if the test process dies.
+pid_t spawn(const std::vector<std::string>& args, int redis_port, const std::string& log_path);
+
+// The exit status of `pid` if it ends within `timeout` (-signal if killed).
+std::optional<int> wait_exit(pid_t pid, std::chrono::milliseconds timeout);
+
+// SIGKILL and reap; sets pid to -1. Does nothing for pid <= 0.
+void kill_and_reap(pid_t& pid);
+
+class RawConn {
+ public:
+  explicit RawConn(int port);
+  ~RawConn();
+  RawConn(const RawConn&) = delete;
+  RawConn& operator=(const RawConn&) = delete;
+
+  bool connected() const { return connected_; }
+  void send(std::string_view data);
+  // Everything received until the server closes or `timeout` passes;
+  // *closed says which.
+  std::string receive(std::chrono::milliseconds timeout, bool* closed = nullptr);
+  // Sends a WebSocket upgrade request for /ws and returns the response head.
+  std::string upgrade();
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+struct HttpResponse {
+  int status = 0;  // 0: no parsable answer
+  std::string body;
+};
+
+// GET with Connection: close over a RawConn.
+HttpResponse http_get(int port, const std::string& path);
+
+}  // namespace pidigits::relay
