@@ -145,8 +145,8 @@ TEST(EstimateTest, MatchesTheMeasuredTable) {
     double seconds;
     double peak_mib;
   };
-  for (Row row :
-       {Row{1'000'000, 0.45, 11.6}, Row{10'000'000, 7.3, 80.5}, Row{30'000'000, 30.5, 229}}) {
+  for (Row row : {Row{1'000'000, 0.45, 11.6}, Row{10'000'000, 7.3, 80.5},
+                  Row{30'000'000, 30.5, 229}, Row{100'000'000, 114.8, 772}}) {
     Estimate e = estimate(row.n, 1);
     EXPECT_NEAR(e.seconds, row.seconds, 0.15 * row.seconds) << row.n;
     EXPECT_GE(static_cast<double>(e.peak_bytes), row.peak_mib * (1 << 20)) << row.n;

@@ -7,6 +7,7 @@
 //   3e6    1.65    27.2 MiB
 //   1e7    7.3     80.5 MiB
 //   3e7   30.5    229 MiB
+//   1e8  114.8    772 MiB
 //
 // Time: CPU seconds equal wall seconds on an idle machine; the fit
 // 2.1e-8 * n^1.22 (the n log^2 n of fast multiplication, plus the cache
@@ -14,7 +15,7 @@
 // machine, wall time grows with the load. Two threads: wall time x0.75
 // (measured 0.7-0.8 at 1e6-1e7); more threads add little on 2 cores.
 //
-// Memory: 8 bytes per digit + 8 MiB is 8-40% above every row above (the
+// Memory: 8.5 bytes per digit + 8 MiB is 5-45% above every row above (the
 // worker refuses tasks by it, so it errs high); two or more threads hold
 // both halves' temporaries at once: x1.25.
 #include <algorithm>
@@ -29,7 +30,7 @@ constexpr double kSecondsScale = 2.1e-8;
 constexpr double kSecondsExponent = 1.22;
 constexpr double kStartupSeconds = 0.002;
 constexpr double kTwoThreadTimeFactor = 0.75;
-constexpr double kBytesPerDigit = 8.0;
+constexpr double kBytesPerDigit = 8.5;
 constexpr double kBaseBytes = 8.0 * (1 << 20);
 constexpr double kThreadedMemoryFactor = 1.25;
 
