@@ -26,9 +26,9 @@ Response post_error(const HttpRequest& request, App& app, int status, const std:
 // Validate-or-reply: sets *n, or *reply to the 400/413/415 answer.
 bool read_n_or_reply(const HttpRequest& request, App& app, uint64_t* n, Response* reply) {
   if (request.body_too_large) {
-    *reply = post_error(request, app, 413,
-                        "the body is larger than " + std::to_string(kMaxBodyBytes) +
-                            " bytes; send {\"n\": N}");
+    *reply = post_error(
+        request, app, 413,
+        "the body is larger than " + std::to_string(kMaxBodyBytes) + " bytes; send {\"n\": N}");
     return false;
   }
   BodyError error;
@@ -90,11 +90,11 @@ Response get_tasks(const HttpRequest& request, App& app) {
   }
   nlohmann::json tasks = nlohmann::json::array();
   for (const Task& task : page.tasks) tasks.push_back(to_json(task));
-  return json_response(200, {{"tasks", tasks},
-                             {"seq", page.seq},
-                             {"next_before", page.next_before != 0
-                                                 ? nlohmann::json(page.next_before)
-                                                 : nlohmann::json(nullptr)}});
+  return json_response(
+      200, {{"tasks", tasks},
+            {"seq", page.seq},
+            {"next_before",
+             page.next_before != 0 ? nlohmann::json(page.next_before) : nlohmann::json(nullptr)}});
 }
 
 // GET /api/tasks/N -> 200 task | 400 | 404 | 503
@@ -105,7 +105,8 @@ Response get_task(const HttpRequest&, App& app, std::string_view n_text) {
   std::optional<Task> task = load_task(app.redis, n, &error);
   if (!error.empty()) return redis_unavailable_json("task", error);
   if (!task) {
-    return json_error(404, "no task for n=" + std::to_string(n) + "; create it with POST /api/tasks");
+    return json_error(404,
+                      "no task for n=" + std::to_string(n) + "; create it with POST /api/tasks");
   }
   return json_response(200, to_json(*task));
 }

@@ -25,8 +25,13 @@ class ApiTest : public testing::RedisTest {
   Response call(std::string method, std::string path, std::string query = "",
                 std::string content_type = "", std::string body = "", std::string accept = "*/*") {
     App app{config_, *redis_, *templates_};
-    HttpRequest request{std::move(method), std::move(path), std::move(query),
-                        std::move(content_type), std::move(accept), std::move(body), false};
+    HttpRequest request{std::move(method),
+                        std::move(path),
+                        std::move(query),
+                        std::move(content_type),
+                        std::move(accept),
+                        std::move(body),
+                        false};
     return route(request, app);
   }
   Response post_json(const std::string& body) {
@@ -57,10 +62,12 @@ TEST_F(ApiTest, BadInputIs400And415And413AndWritesNothing) {
   Response bad = post_json(R"({"n": "abc"})");
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(body(bad)["error"],
-            "n must be an integer from 1 to 100000000; got \"abc\" (write it as a JSON number, without quotes)");
+            "n must be an integer from 1 to 100000000; got \"abc\" (write it as a JSON number, "
+            "without quotes)");
   EXPECT_EQ(call("POST", "/api/tasks", "", "text/plain", "n=5").status, 415);
   App app{config_, *redis_, *templates_};
-  HttpRequest big{"POST", "/api/tasks", "", "application/json", "", std::string(kMaxBodyBytes, ' '), true};
+  HttpRequest big{"POST", "/api/tasks", "", "application/json", "", std::string(kMaxBodyBytes, ' '),
+                  true};
   Response too_large = route(big, app);
   EXPECT_EQ(too_large.status, 413);
   EXPECT_EQ(body(too_large)["error"], "the body is larger than 4096 bytes; send {\"n\": N}");
@@ -68,7 +75,8 @@ TEST_F(ApiTest, BadInputIs400And415And413AndWritesNothing) {
 }
 
 TEST_F(ApiTest, FullQueueIs429WithRetryAfter) {
-  for (int n = 1; n <= 3; ++n) ASSERT_EQ(post_json("{\"n\": " + std::to_string(n) + "}").status, 201);
+  for (int n = 1; n <= 3; ++n)
+    ASSERT_EQ(post_json("{\"n\": " + std::to_string(n) + "}").status, 201);
   Response full = post_json(R"({"n": 4})");
   EXPECT_EQ(full.status, 429);
   EXPECT_EQ(full.header("Retry-After"), "5");
@@ -166,7 +174,8 @@ TEST_F(ApiTest, WrongMethodIs405WithAllow) {
   Response r = call("DELETE", "/api/tasks");
   EXPECT_EQ(r.status, 405);
   EXPECT_EQ(r.header("Allow"), "GET, HEAD, POST");
-  EXPECT_EQ(body(r)["error"], "method \"DELETE\" is not allowed on \"/api/tasks\"; use GET, HEAD, POST");
+  EXPECT_EQ(body(r)["error"],
+            "method \"DELETE\" is not allowed on \"/api/tasks\"; use GET, HEAD, POST");
   EXPECT_EQ(call("POST", "/").header("Allow"), "GET, HEAD");
   EXPECT_EQ(call("PUT", "/pi/3").status, 405);
   EXPECT_EQ(call("POST", "/api/tasks/3").status, 405);
@@ -202,7 +211,8 @@ TEST_F(ApiTest, PiPageShowsDigitsStatusOrOffer) {
   Response shown = call("GET", "/pi/20");
   EXPECT_EQ(shown.status, 200);
   EXPECT_NE(shown.body.find("3.<span>1415926535</span><span>897932384<mark>6</mark></span>"),
-            std::string::npos) << shown.body;
+            std::string::npos)
+      << shown.body;
   EXPECT_EQ(call("GET", "/pi/20", "from=21").status, 400);
   EXPECT_EQ(call("GET", "/pi/abc").status, 400);
   EXPECT_EQ(call("GET", "/pi/100000001").status, 400);
@@ -234,9 +244,10 @@ TEST_F(ApiTest, PiTextStreamsExactlyNDecimals) {
 
 TEST(ResponseTest, HeaderBlockHasTheDefaults) {
   Response r = json_error(404, "x");
-  EXPECT_EQ(header_block(r),
-            "Status: 404 Not Found\r\nContent-Type: application/json; charset=utf-8\r\n"
-            "Content-Length: 13\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n\r\n");
+  EXPECT_EQ(
+      header_block(r),
+      "Status: 404 Not Found\r\nContent-Type: application/json; charset=utf-8\r\n"
+      "Content-Length: 13\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n\r\n");
   EXPECT_EQ(dump_json(json{{"e", std::string("\xff")}}), "{\"e\":\"\xEF\xBF\xBD\"}");
 }
 

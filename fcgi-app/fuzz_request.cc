@@ -48,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 0:
     case 1:
     case 2: {
-      const char* type = mode == 0 ? "application/json; charset=utf-8"
+      const char* type = mode == 0   ? "application/json; charset=utf-8"
                          : mode == 1 ? "application/x-www-form-urlencoded"
                                      : "text/plain";
       BodyError body_error;
@@ -59,7 +59,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     case 3: {
       std::string path = "/pi/" + std::string(input);
-      if (split_pi_path(path, &n_text, &txt)) check_n(parse_n_text(n_text, kMax, &n, &error), n, error);
+      if (split_pi_path(path, &n_text, &txt))
+        check_n(parse_n_text(n_text, kMax, &n, &error), n, error);
       break;
     }
     case 4: {

@@ -52,9 +52,9 @@ int main(int argc, char** argv) {
   // libfcgi installs its own SIGTERM handling in FCGX_Init; take it back.
   install_shutdown_handlers();
 
-  log::info("listening on ", options.listen, " (", options.procs, " processes x ",
-            options.threads, " threads), Redis at ", describe(config->redis), ", max digits ",
-            config->max_digits, ", memory check ",
+  log::info("listening on ", options.listen, " (", options.procs, " processes x ", options.threads,
+            " threads), Redis at ", describe(config->redis), ", max digits ", config->max_digits,
+            ", memory check ",
             fcgi::memory_needed(1) != 0 ? "on" : "off (built without the engine)");
   int status = run_prefork("pi-fcgi", options.procs, [&](int) {
     return fcgi::run_child(listen_fd, options.threads, *config, *templates);

@@ -19,8 +19,8 @@ TEST(OptionsTest, DefaultsAndBothFlagForms) {
   EXPECT_EQ(o.listen, "127.0.0.1:8081");
   EXPECT_EQ(o.procs, 2);
   EXPECT_EQ(o.threads, 4);
-  ASSERT_TRUE(parse({"--listen", "0.0.0.0:9000", "--procs=3", "--threads", "8",
-                     "--templates=/t"}, &o, &error));
+  ASSERT_TRUE(parse({"--listen", "0.0.0.0:9000", "--procs=3", "--threads", "8", "--templates=/t"},
+                    &o, &error));
   EXPECT_EQ(o.listen, "0.0.0.0:9000");
   EXPECT_EQ(o.procs, 3);
   EXPECT_EQ(o.threads, 8);

@@ -85,14 +85,15 @@ Response pi_page(const HttpRequest& request, App& app, std::string_view n_text) 
   if (!error.empty()) return redis_unavailable_page(app, "task", error);
 
   if (decimals < n) {
-    if (task) return render_page(app, 200, Page::kPi, pi_pending_view(n, *task, app.config.max_digits));
+    if (task)
+      return render_page(app, 200, Page::kPi, pi_pending_view(n, *task, app.config.max_digits));
     return error_page(app, 404, "Not computed yet",
                       "Pi to " + group_thousands(n) + " places has not been computed yet.", n);
   }
   PiWindow window = pi_window(n, from);
   // "3." precedes the decimals: decimal k is at offset k + 1.
-  Reply digits = app.redis.command({"GETRANGE", keys::digits(), std::to_string(window.from + 1),
-                                    std::to_string(window.to + 1)});
+  Reply digits = app.redis.command(
+      {"GETRANGE", keys::digits(), std::to_string(window.from + 1), std::to_string(window.to + 1)});
   if (!digits.ok()) return redis_unavailable_page(app, "digits", digits.error());
   std::string text = digits.string().value_or("");
   if (text.size() != window.to - window.from + 1) {
@@ -106,11 +107,13 @@ Response pi_text(const HttpRequest&, App& app, std::string_view n_text) {
   uint64_t n = 0, decimals = 0;
   std::string error;
   if (!parse_n_text(n_text, app.config.max_digits, &n, &error)) return json_error(400, error);
-  if (!stored_decimals(app, &decimals, &error)) return redis_unavailable_json("digits length", error);
+  if (!stored_decimals(app, &decimals, &error))
+    return redis_unavailable_json("digits length", error);
   if (decimals < n) {
     return json_error(404, "pi to " + std::to_string(n) +
                                " places is not computed yet; create the task with POST "
-                               "/api/tasks {\"n\": " + std::to_string(n) + "}");
+                               "/api/tasks {\"n\": " +
+                               std::to_string(n) + "}");
   }
   Response response;
   response.content_type = "text/plain; charset=utf-8";

@@ -51,12 +51,12 @@ Registration failed(std::string why) {
 
 Registration register_task(RedisClient& redis, uint64_t n, uint64_t max_queue, bool fits_memory,
                            int64_t now_ms) {
-  Reply reply = redis.eval(kRegisterScript,
-                           {keys::task(n), std::string(keys::queue()),
-                            std::string(keys::next_task_id()), std::string(keys::task_index()),
-                            std::string(keys::digits())},
-                           {std::to_string(n), std::to_string(now_ms), std::to_string(max_queue),
-                            fits_memory ? "1" : "0"});
+  Reply reply =
+      redis.eval(kRegisterScript,
+                 {keys::task(n), std::string(keys::queue()), std::string(keys::next_task_id()),
+                  std::string(keys::task_index()), std::string(keys::digits())},
+                 {std::to_string(n), std::to_string(now_ms), std::to_string(max_queue),
+                  fits_memory ? "1" : "0"});
   if (!reply.ok()) return failed(reply.error());
   std::vector<std::string> fields = reply.strings();
   if (fields.empty()) return failed("registration script returned nothing");

@@ -82,7 +82,9 @@ TEST_F(RegisterTest, FortyThreadsOneNewTask) {
       client.connect();
       while (!go.load()) std::this_thread::yield();
       Registration r = register_task(client, 4242, 1000, true, 5);
-      (r.outcome == Outcome::kCreated ? created : r.outcome == Outcome::kExisting ? existing : other)++;
+      (r.outcome == Outcome::kCreated    ? created
+       : r.outcome == Outcome::kExisting ? existing
+                                         : other)++;
     });
   }
   go = true;

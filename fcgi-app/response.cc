@@ -43,19 +43,32 @@ Response redirect(int status, std::string location) {
 
 std::string_view status_text(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 303: return "See Other";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Content";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 303:
+      return "See Other";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 413:
+      return "Content Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Content";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "";
   }
 }
 
@@ -76,9 +89,8 @@ std::string header_block(const Response& response) {
 
 bool write_response(FCGX_Stream* out, const Response& response, bool head) {
   auto put = [out](std::string_view bytes) {
-    return bytes.empty() ||
-           FCGX_PutStr(bytes.data(), static_cast<int>(bytes.size()), out) ==
-               static_cast<int>(bytes.size());
+    return bytes.empty() || FCGX_PutStr(bytes.data(), static_cast<int>(bytes.size()), out) ==
+                                static_cast<int>(bytes.size());
   };
   if (!put(header_block(response))) return false;
   if (head) return true;

@@ -12,9 +12,9 @@ bool is_get(const HttpRequest& request) {
 }
 
 Response method_not_allowed(const HttpRequest& request, std::string_view allow) {
-  Response response = json_error(405, "method " + quote_for_message(request.method) +
-                                          " is not allowed on " + quote_for_message(request.path) +
-                                          "; use " + std::string(allow));
+  Response response =
+      json_error(405, "method " + quote_for_message(request.method) + " is not allowed on " +
+                          quote_for_message(request.path) + "; use " + std::string(allow));
   response.headers.emplace_back("Allow", allow);
   return response;
 }
@@ -43,11 +43,10 @@ Response dispatch(const HttpRequest& request, App& app) {
     return txt ? pi_text(request, app, n_text) : pi_page(request, app, n_text);
   }
   if (path == "/api" || path.starts_with("/api/")) {
-    return json_error(404, "no such API path " + quote_for_message(path) +
-                               "; see /api/tasks and /api/tasks/N");
+    return json_error(
+        404, "no such API path " + quote_for_message(path) + "; see /api/tasks and /api/tasks/N");
   }
-  return error_page(app, 404, "Not found",
-                    "There is no page at " + quote_for_message(path) + ".");
+  return error_page(app, 404, "Not found", "There is no page at " + quote_for_message(path) + ".");
 }
 }  // namespace
 

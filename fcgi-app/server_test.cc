@@ -57,7 +57,8 @@ int wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
 
 std::vector<pid_t> children_of(pid_t parent) {
   std::vector<pid_t> out;
-  std::ifstream in("/proc/" + std::to_string(parent) + "/task/" + std::to_string(parent) + "/children");
+  std::ifstream in("/proc/" + std::to_string(parent) + "/task/" + std::to_string(parent) +
+                   "/children");
   for (pid_t pid; in >> pid;) out.push_back(pid);
   return out;
 }
@@ -100,8 +101,8 @@ TEST_F(ServerTest, ServesRequestsAndStopsWithinASecond) {
   EXPECT_EQ(health.headers["Cache-Control"], "no-store");
   EXPECT_EQ(health.headers["X-Content-Type-Options"], "nosniff");
 
-  auto created = fcgi_request(port, http_params("POST", "/api/tasks", "", "application/json"),
-                              R"({"n": 12})");
+  auto created =
+      fcgi_request(port, http_params("POST", "/api/tasks", "", "application/json"), R"({"n": 12})");
   EXPECT_EQ(created.status, 201) << created.body;
   EXPECT_EQ(created.headers["Location"], "/api/tasks/12");
   // CONTENT_LENGTH is not trusted: a large body is cut at the cap and refused.

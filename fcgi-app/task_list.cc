@@ -37,10 +37,12 @@ std::vector<std::string> flat_strings(const redisReply* array) {
 
 bool list_tasks(RedisClient& redis, uint64_t limit, uint64_t before, TaskPage* page,
                 std::string* error) {
-  std::string max = before == 0 ? "+inf" : "(" + std::to_string(before);
-  Reply reply = redis.eval(kListScript,
-                           {std::string(keys::event_seq()), std::string(keys::task_index())},
-                           {max, std::to_string(limit + 1), task_key_prefix()});
+  // "(ID": exclusive. Built with append: GCC 12 warns falsely (-Wrestrict) on "(" + string.
+  std::string max = "+inf";
+  if (before != 0) max.assign("(").append(std::to_string(before));
+  Reply reply =
+      redis.eval(kListScript, {std::string(keys::event_seq()), std::string(keys::task_index())},
+                 {max, std::to_string(limit + 1), task_key_prefix()});
   if (!reply.ok()) {
     *error = reply.error();
     return false;

@@ -11,9 +11,9 @@
 namespace pidigits::fcgi {
 
 struct TaskPage {
-  int64_t seq = 0;            // pi:events:seq, read before the tasks
-  std::vector<Task> tasks;    // newest first
-  uint64_t next_before = 0;   // id to pass as before= for older tasks; 0: no more
+  int64_t seq = 0;           // pi:events:seq, read before the tasks
+  std::vector<Task> tasks;   // newest first
+  uint64_t next_before = 0;  // id to pass as before= for older tasks; 0: no more
 };
 
 // Tasks with id < before (before == 0: from the newest), at most `limit`.

@@ -68,18 +68,24 @@ Templates::Templates(TemplateTexts texts) : texts_(std::move(texts)) {
 
 const std::string& Templates::text_of(Page page) const {
   switch (page) {
-    case Page::kIndex: return texts_.index;
-    case Page::kPi: return texts_.pi;
-    case Page::kError: return texts_.error;
+    case Page::kIndex:
+      return texts_.index;
+    case Page::kPi:
+      return texts_.pi;
+    case Page::kError:
+      return texts_.error;
   }
   return texts_.error;
 }
 
 std::unique_ptr<kainjow::mustache::mustache>& Templates::compiled(Page page) {
   switch (page) {
-    case Page::kIndex: return index_;
-    case Page::kPi: return pi_;
-    case Page::kError: return error_;
+    case Page::kIndex:
+      return index_;
+    case Page::kPi:
+      return pi_;
+    case Page::kError:
+      return error_;
   }
   return error_;
 }

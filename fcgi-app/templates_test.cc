@@ -54,13 +54,16 @@ TEST(TemplatesTest, IndexRendersRowsThroughThePartialAndEscapesHtml) {
 TEST(TemplatesTest, PiPageMarksTheNthDigit) {
   Templates templates(test_texts());
   PiWindow w = pi_window(12, 0);
-  std::string html = render(templates, Page::kPi, pi_view(12, w, "141592653589", std::nullopt, 100));
-  EXPECT_NE(html.find("3.<span>1415926535</span><span>8<mark>9</mark></span>"), std::string::npos) << html;
+  std::string html =
+      render(templates, Page::kPi, pi_view(12, w, "141592653589", std::nullopt, 100));
+  EXPECT_NE(html.find("3.<span>1415926535</span><span>8<mark>9</mark></span>"), std::string::npos)
+      << html;
 }
 
 TEST(TemplatesTest, ErrorPageEscapesTheMessage) {
   Templates templates(test_texts());
-  std::string html = render(templates, Page::kError, error_view(404, "Not found", "no \"<b>\" & co", 5));
+  std::string html =
+      render(templates, Page::kError, error_view(404, "Not found", "no \"<b>\" & co", 5));
   EXPECT_NE(html.find("no &quot;&lt;b&gt;&quot; &amp; co"), std::string::npos) << html;
   EXPECT_NE(html.find("value=\"5\""), std::string::npos);
 }
@@ -70,8 +73,9 @@ TEST(TemplatesTest, RefusesBrokenAndUnsafeTemplates) {
   EXPECT_FALSE(check_template("x.mustache", "{{#open}} never closed", &error));
   EXPECT_EQ(error.rfind("template x.mustache does not parse: ", 0), 0u) << error;
   EXPECT_FALSE(check_template("y.mustache", "<p>{{{message}}}</p>", &error));
-  EXPECT_EQ(error, "template y.mustache prints {{{message}}} without HTML escaping; only "
-                   "{{{row_template}}} may (use {{message}})");
+  EXPECT_EQ(error,
+            "template y.mustache prints {{{message}}} without HTML escaping; only "
+            "{{{row_template}}} may (use {{message}})");
   EXPECT_FALSE(check_template("z.mustache", "{{& title }}", &error));
   EXPECT_TRUE(check_template("ok.mustache", "{{{ row_template }}} {{a}}", &error));
 }

@@ -36,15 +36,21 @@ TEST(ValidationTest, AcceptsFormFields) {
 }
 
 TEST(ValidationTest, RefusesBadJsonValuesWithMessages) {
-  EXPECT_EQ(refused(kJson, R"({"n": "5"})").message,
-            R"(n must be an integer from 1 to 100000000; got "5" (write it as a JSON number, without quotes))");
-  EXPECT_EQ(refused(kJson, R"({"n": 5.0})").message, "n must be an integer from 1 to 100000000; got 5.0");
-  EXPECT_EQ(refused(kJson, R"({"n": 1e3})").message, "n must be an integer from 1 to 100000000; got 1e3");
-  EXPECT_EQ(refused(kJson, R"({"n": -5})").message, "n must be an integer from 1 to 100000000; got -5");
-  EXPECT_EQ(refused(kJson, R"({"n": 0})").message, "n must be an integer from 1 to 100000000; got 0");
+  EXPECT_EQ(
+      refused(kJson, R"({"n": "5"})").message,
+      R"(n must be an integer from 1 to 100000000; got "5" (write it as a JSON number, without quotes))");
+  EXPECT_EQ(refused(kJson, R"({"n": 5.0})").message,
+            "n must be an integer from 1 to 100000000; got 5.0");
+  EXPECT_EQ(refused(kJson, R"({"n": 1e3})").message,
+            "n must be an integer from 1 to 100000000; got 1e3");
+  EXPECT_EQ(refused(kJson, R"({"n": -5})").message,
+            "n must be an integer from 1 to 100000000; got -5");
+  EXPECT_EQ(refused(kJson, R"({"n": 0})").message,
+            "n must be an integer from 1 to 100000000; got 0");
   EXPECT_EQ(refused(kJson, R"({"n": 100000001})").message,
             "n must be an integer from 1 to 100000000; got 100000001");
-  EXPECT_EQ(refused(kJson, R"({"n": null})").message, "n must be an integer from 1 to 100000000; got null");
+  EXPECT_EQ(refused(kJson, R"({"n": null})").message,
+            "n must be an integer from 1 to 100000000; got null");
   EXPECT_EQ(refused(kJson, R"({"n": [5]})").message,
             "n must be an integer from 1 to 100000000; got an array");
   EXPECT_EQ(refused(kJson, R"({"n": 99999999999999999999999999})").message,
@@ -53,23 +59,27 @@ TEST(ValidationTest, RefusesBadJsonValuesWithMessages) {
 
 TEST(ValidationTest, RefusesBadJsonShapes) {
   EXPECT_EQ(refused(kJson, "").message,
-            "the body is not valid JSON (error at byte 1); send {\"n\": N} with N an integer from 1 to 100000000");
+            "the body is not valid JSON (error at byte 1); send {\"n\": N} with N an integer from "
+            "1 to 100000000");
   EXPECT_EQ(refused(kJson, "{\"n\": 5").status, 400);
   EXPECT_NE(refused(kJson, "{\"n\": 5} x").message.find("not valid JSON"), std::string::npos);
-  EXPECT_EQ(refused(kJson, "[5]").message,
-            "the JSON body must be an object; send {\"n\": N} with N an integer from 1 to 100000000");
+  EXPECT_EQ(
+      refused(kJson, "[5]").message,
+      "the JSON body must be an object; send {\"n\": N} with N an integer from 1 to 100000000");
   EXPECT_NE(refused(kJson, "5").message.find("must be an object"), std::string::npos);
   EXPECT_NE(refused(kJson, "\"n\"").message.find("must be an object"), std::string::npos);
   EXPECT_EQ(refused(kJson, "{}").message,
             "n is missing; send {\"n\": N} with N an integer from 1 to 100000000");
   EXPECT_EQ(refused(kJson, R"({"N": 5})").message.substr(0, 12), "n is missing");
-  EXPECT_EQ(refused(kJson, R"({"n": 5, "n": 6})").message.substr(0, 25), "n is given more than once");
+  EXPECT_EQ(refused(kJson, R"({"n": 5, "n": 6})").message.substr(0, 25),
+            "n is given more than once");
 }
 
 TEST(ValidationTest, QuotesTrimmedPrintableText) {
   std::string huge(3000, '9');
   std::string message = refused(kForm, "n=" + huge).message;
-  EXPECT_EQ(message, "n must be an integer from 1 to 100000000; got \"" + std::string(40, '9') + "...\"");
+  EXPECT_EQ(message,
+            "n must be an integer from 1 to 100000000; got \"" + std::string(40, '9') + "...\"");
   EXPECT_EQ(refused(kForm, "n=%3Cscript%3E%00%0a").message,
             "n must be an integer from 1 to 100000000; got \"<script>??\"");
   EXPECT_EQ(refused(kJson, R"({"n": "\u0000\n"})").message.substr(0, 51),
@@ -77,8 +87,10 @@ TEST(ValidationTest, QuotesTrimmedPrintableText) {
 }
 
 TEST(ValidationTest, RefusesBadFormValues) {
-  EXPECT_EQ(refused(kForm, "n=abc").message, "n must be an integer from 1 to 100000000; got \"abc\"");
-  EXPECT_EQ(refused(kForm, "n=5.0").message, "n must be an integer from 1 to 100000000; got \"5.0\"");
+  EXPECT_EQ(refused(kForm, "n=abc").message,
+            "n must be an integer from 1 to 100000000; got \"abc\"");
+  EXPECT_EQ(refused(kForm, "n=5.0").message,
+            "n must be an integer from 1 to 100000000; got \"5.0\"");
   EXPECT_EQ(refused(kForm, "n=1e3").status, 400);
   EXPECT_EQ(refused(kForm, "n=-5").status, 400);
   EXPECT_EQ(refused(kForm, "n=0").status, 400);
@@ -103,8 +115,8 @@ TEST(ValidationTest, ParsesNText) {
   std::string error;
   EXPECT_TRUE(parse_n_text("123", kMax, &n, &error));
   EXPECT_EQ(n, 123u);
-  for (std::string_view bad : {"", "0", "-1", "+1", " 1", "1.0", "1e3", "0x10", "100000001",
-                               "99999999999999999999999"}) {
+  for (std::string_view bad :
+       {"", "0", "-1", "+1", " 1", "1.0", "1e3", "0x10", "100000001", "99999999999999999999999"}) {
     EXPECT_FALSE(parse_n_text(bad, kMax, &n, &error)) << bad;
     EXPECT_EQ(error.rfind("n must be an integer from 1 to 100000000; got ", 0), 0u);
   }

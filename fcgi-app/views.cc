@@ -89,8 +89,8 @@ json digit_lines(uint64_t n, const PiWindow& window, std::string_view decimals) 
       }
       groups.push_back({{"digits", digits}, {"marked", marked}});
     }
-    lines.push_back({{"pos", std::to_string(pos)}, {"head", pos == 1 ? "3." : ""},
-                     {"groups", groups}});
+    lines.push_back(
+        {{"pos", std::to_string(pos)}, {"head", pos == 1 ? "3." : ""}, {"groups", groups}});
   }
   return lines;
 }
@@ -119,7 +119,8 @@ json pi_view(uint64_t n, const PiWindow& window, std::string_view decimals,
   view["lines"] = digit_lines(n, window, decimals);
   view["nav"] = {
       {"first", at_start ? "" : page_url(n, 1)},
-      {"prev", at_start ? "" : page_url(n, window.from > kWindowDigits ? window.from - kWindowDigits : 1)},
+      {"prev",
+       at_start ? "" : page_url(n, window.from > kWindowDigits ? window.from - kWindowDigits : 1)},
       {"next", at_end ? "" : page_url(n, window.to + 1)},
       {"last", at_end ? "" : "/pi/" + std::to_string(n)},
   };

@@ -22,7 +22,8 @@ json view_for(uint64_t n, uint64_t from = 0) {
 std::string shown(const json& view) {
   std::string out;
   for (const auto& line : view["lines"]) {
-    for (const auto& g : line["groups"]) out += g["digits"].get<std::string>() + g["marked"].get<std::string>();
+    for (const auto& g : line["groups"])
+      out += g["digits"].get<std::string>() + g["marked"].get<std::string>();
   }
   return out;
 }
@@ -33,7 +34,8 @@ void expect_layout(const json& view) {
     size_t line_digits = 0;
     const auto& groups = lines[i]["groups"];
     for (size_t g = 0; g < groups.size(); ++g) {
-      size_t size = groups[g]["digits"].get<std::string>().size() + groups[g]["marked"].get<std::string>().size();
+      size_t size = groups[g]["digits"].get<std::string>().size() +
+                    groups[g]["marked"].get<std::string>().size();
       if (g + 1 < groups.size()) {
         EXPECT_EQ(size, 10u);
       }
@@ -135,7 +137,7 @@ TEST(ViewsTest, ToDataFollowsMustacheJsTruthiness) {
   kainjow::mustache::mustache tmpl(
       "{{#a}}A{{/a}}{{#b}}B{{/b}}{{#c}}C{{/c}}{{#d}}D{{/d}}{{#e}}E{{/e}}[{{n}}][{{f}}][{{a}}]");
   json view = {{"a", ""}, {"b", nullptr}, {"c", "x"}, {"d", true}, {"e", json::array()},
-               {"n", 0}, {"f", 0.5}};
+               {"n", 0},  {"f", 0.5}};
   auto data = to_data(view);
   EXPECT_EQ(tmpl.render(data), "CD[0][0.5][]");
 }

@@ -21,9 +21,14 @@ void append_record(std::string* out, uint8_t type, std::string_view content) {
   do {
     std::string_view part = content.substr(0, kMaxRecord);
     content.remove_prefix(part.size());
-    const uint8_t header[8] = {1, type, kRequestId >> 8, kRequestId & 0xff,
+    const uint8_t header[8] = {1,
+                               type,
+                               kRequestId >> 8,
+                               kRequestId & 0xff,
                                static_cast<uint8_t>(part.size() >> 8),
-                               static_cast<uint8_t>(part.size() & 0xff), 0, 0};
+                               static_cast<uint8_t>(part.size() & 0xff),
+                               0,
+                               0};
     out->append(reinterpret_cast<const char*>(header), 8);
     out->append(part);
   } while (!content.empty());
@@ -69,8 +74,11 @@ std::map<std::string, std::string> http_params(const std::string& method, const 
                                                const std::string& query,
                                                const std::string& content_type) {
   std::map<std::string, std::string> params = {
-      {"REQUEST_METHOD", method}, {"DOCUMENT_URI", path}, {"QUERY_STRING", query},
-      {"REQUEST_URI", query.empty() ? path : path + "?" + query}, {"HTTP_ACCEPT", "*/*"}};
+      {"REQUEST_METHOD", method},
+      {"DOCUMENT_URI", path},
+      {"QUERY_STRING", query},
+      {"REQUEST_URI", query.empty() ? path : path + "?" + query},
+      {"HTTP_ACCEPT", "*/*"}};
   if (!content_type.empty()) params["CONTENT_TYPE"] = content_type;
   return params;
 }
@@ -113,7 +121,8 @@ FcgiReply fcgi_request(int port, const std::map<std::string, std::string>& param
   bool ended = false;
   while (!ended) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now()).count();
+                    deadline - std::chrono::steady_clock::now())
+                    .count();
     pollfd p{fd, POLLIN, 0};
     if (left <= 0 || poll(&p, 1, static_cast<int>(left)) <= 0) {
       reply.error = "timed out";

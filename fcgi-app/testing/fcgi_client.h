@@ -8,9 +8,9 @@
 namespace pidigits::fcgi::testing {
 
 struct FcgiReply {
-  bool ok = false;       // a complete response (END_REQUEST) arrived
-  std::string error;     // why not
-  int status = 200;      // from the "Status:" header (CGI default 200)
+  bool ok = false;    // a complete response (END_REQUEST) arrived
+  std::string error;  // why not
+  int status = 200;   // from the "Status:" header (CGI default 200)
   std::map<std::string, std::string> headers;
   std::string body;
 };

@@ -42,8 +42,8 @@ RedisServer::RedisServer() {
     // Its start-up chatter would drown the test output.
     freopen("/dev/null", "w", stdout);
     freopen("/dev/null", "w", stderr);
-    execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1",
-           "--save", "", "--appendonly", "no", "--dir", dir, "--loglevel", "warning",
+    execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1", "--save",
+           "", "--appendonly", "no", "--dir", dir, "--loglevel", "warning",
            static_cast<char*>(nullptr));
     _exit(127);
   }
