@@ -39,7 +39,7 @@ bool shutdown_requested() { return g_shutdown.load(); }
 void request_shutdown() { g_shutdown.store(true); }
 
 int run_prefork(std::string_view name, int children, const std::function<int(int)>& child_main,
-                int grace_ms) {
+                const std::function<void(int, pid_t)>& on_child_died, int grace_ms) {
   install_shutdown_handlers();
   const pid_t master = getpid();
   std::map<pid_t, int> running;                  // pid -> child index
@@ -84,6 +84,7 @@ int run_prefork(std::string_view name, int children, const std::function<int(int
       d = quick ? std::min(std::max(d * 2, std::chrono::milliseconds(100)), std::chrono::milliseconds(1000))
                 : std::chrono::milliseconds(0);
       log::warn(name, ": child ", index, " (pid ", pid, ") ", how, "; restarting in ", d.count(), " ms");
+      if (on_child_died) on_child_died(index, pid);
       due[index] = Clock::now() + d;
       continue;
     }

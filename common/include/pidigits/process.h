@@ -3,6 +3,8 @@
 // (the php-fpm / nginx pattern), so a killed child is back within a second.
 #pragma once
 
+#include <sys/types.h>
+
 #include <functional>
 #include <string_view>
 
@@ -21,8 +23,11 @@ void request_shutdown();
 // every child, waits up to grace_ms, then SIGKILLs what is left. Children get
 // SIGTERM if the master dies (PR_SET_PDEATHSIG). child_main's return value is
 // the child's exit status; it must install its own signal handling.
+// on_child_died(index, pid), when given, runs in the master after a child
+// died unasked (not during a requested stop) and before it is replaced: the
+// place to clean up after it at once (pi-worker requeues its task).
 // Returns the master's exit status (0 after a requested stop).
 int run_prefork(std::string_view name, int children, const std::function<int(int)>& child_main,
-                int grace_ms = 3000);
+                const std::function<void(int, pid_t)>& on_child_died = {}, int grace_ms = 3000);
 
 }  // namespace pidigits
