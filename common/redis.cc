@@ -123,13 +123,15 @@ void RedisClient::drop(const std::string& why) {
   redisFree(context_);
   context_ = nullptr;
   last_error_ = why;
-  next_attempt_ = std::chrono::steady_clock::now() + backoff_;
+  // The next call may reconnect at once; only failed connects back off.
+  next_attempt_ = std::chrono::steady_clock::now();
 }
 
 Reply RedisClient::run(int argc, const char** argv, const size_t* lengths) {
   auto* reply = static_cast<redisReply*>(redisCommandArgv(context_, argc, argv, lengths));
   if (reply == nullptr || context_->err) {
     std::string why = context_->err ? context_->errstr : "no reply";
+    timed_out_ = context_->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
     if (reply != nullptr) freeReplyObject(reply);
     drop(why);
     return Reply::failure("Redis unavailable: " + why);
@@ -137,8 +139,21 @@ Reply RedisClient::run(int argc, const char** argv, const size_t* lengths) {
   return Reply(reply);
 }
 
-Reply RedisClient::command(const std::vector<std::string>& args) {
+Reply RedisClient::run_with_retry(int argc, const char** argv, const size_t* lengths) {
   if (!connect()) return Reply::failure("Redis unavailable: " + last_error_);
+  Reply reply = run(argc, argv, lengths);
+  // A connection that went stale while idle (Redis restarted) fails on first
+  // use: retry once on a fresh one. Every command and script pidigits sends is
+  // safe to repeat (scripts guard their writes with HSETNX or stage checks).
+  // A timeout is not retried: Redis is there but stuck, and callers must not
+  // wait twice as long as they asked.
+  if (!reply.ok() && context_ == nullptr && !timed_out_ && connect()) {
+    reply = run(argc, argv, lengths);
+  }
+  return reply;
+}
+
+Reply RedisClient::command(const std::vector<std::string>& args) {
   std::vector<const char*> argv;
   std::vector<size_t> lengths;
   argv.reserve(args.size());
@@ -147,18 +162,17 @@ Reply RedisClient::command(const std::vector<std::string>& args) {
     argv.push_back(a.data());
     lengths.push_back(a.size());
   }
-  return run(static_cast<int>(args.size()), argv.data(), lengths.data());
+  return run_with_retry(static_cast<int>(args.size()), argv.data(), lengths.data());
 }
 
 Reply RedisClient::command(std::initializer_list<std::string_view> args) {
-  if (!connect()) return Reply::failure("Redis unavailable: " + last_error_);
   std::vector<const char*> argv;
   std::vector<size_t> lengths;
   for (auto a : args) {
     argv.push_back(a.data());
     lengths.push_back(a.size());
   }
-  return run(static_cast<int>(args.size()), argv.data(), lengths.data());
+  return run_with_retry(static_cast<int>(args.size()), argv.data(), lengths.data());
 }
 
 Reply RedisClient::eval(std::string_view lua, const std::vector<std::string>& keys,

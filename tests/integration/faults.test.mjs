@@ -83,8 +83,15 @@ test('Redis killed: 503 with JSON meanwhile, restarted on the same data, acknowl
     if (down) assert.ok((await down.json()).error);
     // Restarted by deploy/start on the same AOF: the acknowledged task is there.
     await waitFor(async () => (await fetch(`${stack.url}/healthz`)).status === 200, 10000, 'Redis back');
-    const kept = await stack.task(12345);
-    assert.ok(kept, 'task acknowledged with 201 survived kill -9 of Redis');
+    const kept = await waitFor(async () => {
+      const res = await fetch(`${stack.url}/api/tasks/12345`);
+      return res.status === 200 || res.status === 404 ? res.status : null;
+    }, 10000, 'the task to be readable again');
+    assert.equal(kept, 200, 'task acknowledged with 201 survived kill -9 of Redis');
+    // Every FastCGI thread had a connection to the old Redis: none may answer 503 now.
+    for (let i = 0; i < 20; i++) {
+      assert.equal((await fetch(`${stack.url}/api/tasks/12345`)).status, 200, 'no stale connection');
+    }
     await stack.waitDone(12345, 120000);
     await stack.waitDone(5000000, 180000);
   } finally {

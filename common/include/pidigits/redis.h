@@ -79,6 +79,7 @@ class RedisClient {
 
  private:
   Reply run(int argc, const char** argv, const size_t* lengths);
+  Reply run_with_retry(int argc, const char** argv, const size_t* lengths);
   void drop(const std::string& why);
 
   RedisAddress address_;
@@ -87,6 +88,7 @@ class RedisClient {
   std::chrono::steady_clock::time_point next_attempt_{};
   std::chrono::milliseconds backoff_{50};
   std::string last_error_;
+  bool timed_out_ = false;  // the last failed command timed out
 };
 
 // "host:port" for log lines.
