@@ -5,6 +5,7 @@
 
 #include "pidigits/clock.h"
 #include "pidigits/config.h"
+#include "pidigits/display.h"
 
 namespace pidigits {
 namespace {
@@ -127,6 +128,8 @@ nlohmann::json to_json(const Task& task) {
       {"failed", failed},
       {"digit_text", task.digit ? std::to_string(*task.digit) : ""},
       {"progress_pct", static_cast<int>(std::floor(progress * 100))},
+      {"n_text", display_count(task.n)},
+      {"cached", task.source == "cached"},
       {"created", display_time(task.created_at)},
       {"took", took_ms.is_null() ? "" : display_duration(took_ms.get<int64_t>())},
   };

@@ -39,7 +39,7 @@ bool read_n_or_reply(const HttpRequest& request, App& app, uint64_t* n, Response
   return false;
 }
 
-std::string mebibytes(uint64_t bytes) { return group_thousands((bytes + (1 << 20) - 1) >> 20); }
+std::string mebibytes(uint64_t bytes) { return display_count((bytes + (1 << 20) - 1) >> 20); }
 }  // namespace
 
 // POST /api/tasks {"n": N} | n=N -> 201 task | 200 task | 303 / (browser form)

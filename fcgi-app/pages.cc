@@ -88,7 +88,7 @@ Response pi_page(const HttpRequest& request, App& app, std::string_view n_text) 
     if (task)
       return render_page(app, 200, Page::kPi, pi_pending_view(n, *task, app.config.max_digits));
     return error_page(app, 404, "Not computed yet",
-                      "Pi to " + group_thousands(n) + " places has not been computed yet.", n);
+                      "Pi to " + display_count(n) + " places has not been computed yet.", n);
   }
   PiWindow window = pi_window(n, from);
   // "3." precedes the decimals: decimal k is at offset k + 1.

@@ -35,16 +35,6 @@ mustache::data to_data(const json& value) {
   }
 }
 
-std::string group_thousands(uint64_t value) {
-  std::string digits = std::to_string(value);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
-}
-
 json index_view(const TaskPage& page, uint64_t max_digits, const std::string& row_text) {
   json tasks = json::array();
   for (const Task& task : page.tasks) tasks.push_back(to_json(task));
@@ -52,7 +42,7 @@ json index_view(const TaskPage& page, uint64_t max_digits, const std::string& ro
       {"tasks", tasks},
       {"seq", std::to_string(page.seq)},
       {"max_digits", std::to_string(max_digits)},
-      {"max_digits_text", group_thousands(max_digits)},
+      {"max_digits_text", display_count(max_digits)},
       {"row_template", row_text},
       {"has_more", page.next_before != 0},
       {"next_before", page.next_before != 0 ? std::to_string(page.next_before) : ""},
@@ -98,7 +88,7 @@ json digit_lines(uint64_t n, const PiWindow& window, std::string_view decimals) 
 json pi_base(uint64_t n, uint64_t max_digits) {
   return json{
       {"n", std::to_string(n)},
-      {"n_text", group_thousands(n)},
+      {"n_text", display_count(n)},
       {"txt_url", "/pi/" + std::to_string(n) + ".txt"},
       {"window", std::to_string(kWindowDigits)},
       {"max_digits", std::to_string(max_digits)},

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "pidigits/display.h"
 #include "pidigits/task.h"
 #include "task_list.h"
 
@@ -25,9 +26,6 @@ inline constexpr uint64_t kGroupDigits = 10;
 // JSON -> kainjow data with mustache.js truthiness: null and "" become false
 // (kainjow treats "" as true in a section), numbers become their text.
 kainjow::mustache::data to_data(const nlohmann::json& value);
-
-// 1234567 -> "1,234,567".
-std::string group_thousands(uint64_t value);
 
 // index.mustache: tasks, seq, max_digits, max_digits_text, row_template,
 // has_more, next_before.

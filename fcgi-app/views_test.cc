@@ -160,9 +160,6 @@ TEST(ViewsTest, IndexViewAndErrorView) {
   EXPECT_EQ(index_view(TaskPage{}, 10, "")["next_before"], "");
   EXPECT_EQ(error_view(404, "t", "m", 12)["n"], "12");
   EXPECT_EQ(error_view(400, "t", "m")["n"], "");
-  EXPECT_EQ(group_thousands(1), "1");
-  EXPECT_EQ(group_thousands(1000), "1,000");
-  EXPECT_EQ(group_thousands(123456789), "123,456,789");
 }
 
 }  // namespace

@@ -52,7 +52,8 @@ struct Task {
 //   stages {stage: ISO time}, took_ms (int|null), url,
 // and display fields the row template uses, so that the page rendered on the
 // server and the rows the browser renders from events cannot disagree:
-//   queued, running, done, failed (booleans), digit_text, progress_pct,
+//   queued, running, done, failed, cached (booleans), n_text ("1,000,000"),
+//   digit_text, progress_pct,
 //   created (UTC, "YYYY-MM-DD HH:MM:SS"), took ("1.23 s" or "").
 nlohmann::json to_json(const Task& task);
 
