@@ -44,8 +44,9 @@ struct ComputeOptions {
   std::function<void(const Progress&)> on_progress;
   // Optional. When it becomes true, compute_pi returns kCancelled and frees
   // its memory. Checked between GMP operations: at most ~0.1-0.2 s apart up to
-  // 1e7 digits; a single top-level GMP multiplication or division at 1e9
-  // digits takes several seconds and cannot be interrupted.
+  // 1e7 digits; a single top-level GMP multiplication, division or square
+  // root (~5% of the run each) cannot be interrupted, which at 1e9 digits
+  // means up to about a minute. The worker can kill its compute child instead.
   const std::atomic<bool>* cancel = nullptr;
 };
 
