@@ -15,23 +15,11 @@
 
 #include "pidigits/redis.h"
 #include "pidigits/task.h"
+#include "testing/redis_server.h"
 
 namespace pidigits::worker::testing {
 
-class TestRedis {
- public:
-  TestRedis();   // starts the server and waits for PING; check ok()
-  ~TestRedis();  // kills it and removes its directory
-  bool ok() const { return pid_ > 0; }
-  int port() const { return port_; }
-  RedisAddress address() const;
-
- private:
-  bool start(int port);
-  pid_t pid_ = -1;
-  int port_ = 0;
-  std::string dir_;
-};
+using TestRedis = pidigits::testing::RedisServer;
 
 // A fixture with a fresh server and a client on it.
 class RedisTest : public ::testing::Test {

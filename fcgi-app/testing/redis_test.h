@@ -11,6 +11,9 @@
 
 namespace pidigits::fcgi::testing {
 
+using pidigits::testing::RedisServer;
+using pidigits::testing::spare_port;
+
 class RedisTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { server_ = new RedisServer(); }
