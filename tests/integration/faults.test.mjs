@@ -177,3 +177,18 @@ test('starting twice on the same ports fails with a clear message', async () => 
     await stack.stop();
   }
 });
+
+test('with PI_REDIS_PASSWORD, Redis refuses clients without it and every process uses it', async () => {
+  const stack = await Stack.start({ PI_REDIS_PASSWORD: 'correct "horse" \\ &battery' });
+  try {
+    assert.match(stack.redisRaw('PING'), /NOAUTH/);
+    assert.equal((await stack.submit(271)).status, 201);
+    await stack.waitDone(271, 30000);
+    const { ws, messages } = await stack.socket();
+    await stack.submit(272);
+    await waitFor(() => messages.some((m) => m.task?.n === 272), 5000, 'event through the relay');
+    ws.close();
+  } finally {
+    await stack.stop();
+  }
+});

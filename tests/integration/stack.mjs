@@ -23,7 +23,8 @@ export function freePort() {
   });
 }
 
-// Polls fn until it returns a truthy value or timeoutMs passes.
+// Polls fn until it returns a truthy value or timeoutMs passes. `what` names
+// the wait in the error (a function is called then, to show late state).
 export async function waitFor(fn, timeoutMs, what) {
   const deadline = Date.now() + timeoutMs;
   let last;
@@ -36,7 +37,8 @@ export async function waitFor(fn, timeoutMs, what) {
     }
     await sleep(100);
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last})`);
+  const name = typeof what === 'function' ? what() : what;
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${name} (last: ${last})`);
 }
 
 // Known digits from shared/testdata/pi-vectors.txt (copied into tests/data).
@@ -92,7 +94,7 @@ export class Stack {
     this.proc.stderr.on('data', collect);
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
     await waitFor(async () => (await fetch(`${this.url}/healthz`)).status === 200, 30000,
-      `pidigits on ${this.url} to be healthy; log:\n${this.log}`).catch(async (e) => {
+      () => `pidigits on ${this.url} to be healthy; log:\n${this.log}`).catch(async (e) => {
       await this.stop();
       throw e;
     });
