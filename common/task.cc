@@ -53,6 +53,8 @@ std::optional<Task> Task::from_hash(const std::vector<std::string>& fields) {
       has_n = parse_uint(value, 1, UINT64_MAX, &task.n);
     } else if (key == "id") {
       parse_uint(value, 0, UINT64_MAX, &task.id);
+    } else if (key == "version") {
+      parse_uint(value, 0, UINT64_MAX, &task.version);
     } else if (key == "stage") {
       if (auto stage = parse_stage(value)) {
         task.stage = *stage;
@@ -108,6 +110,7 @@ nlohmann::json to_json(const Task& task) {
   return json{
       {"n", task.n},
       {"id", task.id},
+      {"version", task.version},
       {"status", status_of(task.stage)},
       {"stage", stage_name(task.stage)},
       {"digit", task.digit ? json(*task.digit) : json(nullptr)},

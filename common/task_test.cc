@@ -39,7 +39,7 @@ TEST(Task, FromHashNeedsNAndStage) {
 }
 
 TEST(Task, JsonOfADoneTask) {
-  auto task = Task::from_hash({"n", "5", "id", "7", "stage", "stored", "digit", "9", "progress",
+  auto task = Task::from_hash({"n", "5", "id", "7", "version", "6", "stage", "stored", "digit", "9", "progress",
                                "0.5", "created_at", "1764130546123", "updated_at", "1764130547623",
                                "taken_at", "1764130546500", "stored_at", "1764130547730",
                                "attempts", "1", "source", "computed"});
@@ -47,6 +47,7 @@ TEST(Task, JsonOfADoneTask) {
   auto j = to_json(*task);
   EXPECT_EQ(j["n"], 5);
   EXPECT_EQ(j["id"], 7);
+  EXPECT_EQ(j["version"], 6);
   EXPECT_EQ(j["status"], "done");
   EXPECT_EQ(j["stage"], "stored");
   EXPECT_EQ(j["digit"], 9);

@@ -30,13 +30,16 @@ local id = redis.call('INCR', next_id)
 redis.call('ZADD', index, id, n)
 if cached then
   local digit = redis.call('GETRANGE', digits, need - 1, need - 1)
-  redis.call('HSET', task, 'id', id, 'stage', 'stored', 'digit', digit, 'source', 'cached',
+  redis.call('HSET', task, 'id', id, 'version', 1, 'stage', 'stored', 'digit', digit,
+    'source', 'cached',
     'attempts', '0', 'progress', '1', 'created_at', now, 'updated_at', now,
     'registered_at', now, 'scheduled_at', now, 'taken_at', now, 'calculated_at', now,
     'stored_at', now)
   return reply('cached')
 end
-redis.call('HSET', task, 'id', id, 'stage', 'scheduled', 'attempts', '0', 'progress', '0',
+-- Version 2: version 1 is the "registered" state its first event shows.
+redis.call('HSET', task, 'id', id, 'version', 2, 'stage', 'scheduled', 'attempts', '0',
+  'progress', '0',
   'created_at', now, 'updated_at', now, 'registered_at', now, 'scheduled_at', now)
 redis.call('LPUSH', queue, n)
 return reply('created')
@@ -91,6 +94,7 @@ void announce_registration(RedisClient& redis, const Registration& registration)
   if (registration.outcome == Outcome::kCreated) {
     Task registered = task;
     registered.stage = Stage::kRegistered;
+    registered.version = task.version - 1;
     publish_task(redis, registered);
     publish_task(redis, task);
     log::info("task ", task.n, " registered (id ", task.id, ")");

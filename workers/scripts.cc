@@ -40,12 +40,14 @@ if attempts > max then
       ' attempts: the worker computing it stopped each time (last: ' .. last .. ')'
   redis.call('HSET', KEYS[1], 'attempts', max, 'stage', 'error', 'error', message,
              'error_at', ARGV[3], 'updated_at', ARGV[3])
+  redis.call('HINCRBY', KEYS[1], 'version', 1)
   redis.call('LREM', KEYS[2], 1, ARGV[1])
   return {'gave_up', max, message}
 end
 redis.call('HDEL', KEYS[1], 'calculated_at', 'stored_at', 'error_at', 'error', 'phase', 'digit', 'source')
 redis.call('HSET', KEYS[1], 'stage', 'taken', 'taken_at', ARGV[3], 'worker', ARGV[2],
            'progress', '0', 'updated_at', ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'version', 1)
 local cached = 0
 if redis.call('STRLEN', KEYS[3]) >= tonumber(ARGV[1]) + 2 then cached = 1 end
 return {'taken', attempts, cached}
@@ -59,6 +61,7 @@ if redis.call('HGET', KEYS[1], 'stage') ~= 'taken'
 end
 redis.call('HSET', KEYS[1], 'stage', 'calculated', 'calculated_at', ARGV[2], 'source', ARGV[3],
            'progress', '1', 'updated_at', ARGV[2])
+redis.call('HINCRBY', KEYS[1], 'version', 1)
 return 1
 )lua";
 
@@ -84,6 +87,7 @@ end
 if digit == '' then return {'short'} end
 redis.call('HSET', KEYS[1], 'stage', 'stored', 'digit', digit, 'stored_at', ARGV[3],
            'progress', '1', 'updated_at', ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'version', 1)
 redis.call('LREM', KEYS[2], 1, ARGV[1])
 return {'stored', digit}
 )lua";
@@ -96,6 +100,7 @@ if redis.call('HGET', KEYS[1], 'stage') ~= 'taken'
   return 0
 end
 redis.call('HSET', KEYS[1], 'progress', ARGV[3], 'phase', ARGV[4], 'updated_at', ARGV[2])
+redis.call('HINCRBY', KEYS[1], 'version', 1)
 return 1
 )lua";
 
@@ -110,6 +115,7 @@ if (stage ~= 'taken' and stage ~= 'calculated')
 end
 redis.call('HSET', KEYS[1], 'stage', 'error', 'error', ARGV[4], 'error_at', ARGV[3],
            'updated_at', ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'version', 1)
 return 1
 )lua";
 
@@ -131,6 +137,7 @@ if ours then
   if ARGV[4] ~= '1' and attempts >= tonumber(ARGV[5]) then
     redis.call('HSET', KEYS[1], 'stage', 'error', 'error', ARGV[6], 'error_at', ARGV[3],
                'updated_at', ARGV[3])
+    redis.call('HINCRBY', KEYS[1], 'version', 1)
     return 'gave_up'
   end
   if ARGV[4] == '1' and attempts > 0 then
@@ -139,6 +146,7 @@ if ours then
   redis.call('HDEL', KEYS[1], 'phase', 'taken_at', 'calculated_at', 'source')
   redis.call('HSET', KEYS[1], 'stage', 'scheduled', 'scheduled_at', ARGV[3], 'progress', '0',
              'updated_at', ARGV[3])
+    redis.call('HINCRBY', KEYS[1], 'version', 1)
 end
 redis.call('RPUSH', KEYS[3], ARGV[1])
 return 'requeued'
@@ -185,6 +193,7 @@ for _, id in ipairs(ids) do
           redis.call('HDEL', task, 'phase', 'taken_at', 'calculated_at', 'source')
           redis.call('HSET', task, 'stage', 'scheduled', 'scheduled_at', ARGV[4], 'progress', '0',
                      'updated_at', ARGV[4])
+          redis.call('HINCRBY', task, 'version', 1)
         end
         moved[#moved + 1] = id
         moved[#moved + 1] = n

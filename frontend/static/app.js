@@ -155,11 +155,11 @@
   };
 
   // Puts the task's row in place: replaces the row of the same n or inserts
-  // it newest first by id. With keepNewer, a row that is already newer
-  // (updated_at) than the task stays (an API answer may trail an event).
-  TaskTable.prototype.upsert = function (task, keepNewer) {
+  // it newest first by id. A row that already shows this version of the task
+  // or a newer one stays: events and API answers can arrive out of order.
+  TaskTable.prototype.upsert = function (task) {
     var current = this.rowFor(task);
-    if (current && keepNewer && current.dataset.updated > task.updated_at) return current;
+    if (current && Number(current.dataset.version) >= task.version) return current;
     var row = this.render(task);
     if (current) {
       current.replaceWith(row);
@@ -228,7 +228,7 @@
 
   EventFeed.prototype.apply = function (message) {
     if (typeof message.seq !== 'number') {
-      this.table.upsert(message.task, true);
+      this.table.upsert(message.task);
       return;
     }
     if (message.seq <= this.lastSeq) return;  // already in what we show
@@ -237,7 +237,7 @@
       return;
     }
     this.lastSeq = message.seq;
-    this.table.upsert(message.task, false);
+    this.table.upsert(message.task);
   };
 
   EventFeed.prototype.resync = function () {
@@ -327,7 +327,7 @@
         body: requestBody(input.value)
       }).then(function (result) {
         if ((result.status === 201 || result.status === 200) && result.body && result.body.n) {
-          var row = table.upsert(result.body, true);
+          var row = table.upsert(result.body);
           flash(row);
           status.textContent = result.status === 201
             ? 'Task for n = ' + result.body.n + ' added.'

@@ -5,9 +5,14 @@
 // queued (registered, scheduled), running (taken, calculated), done, error.
 //
 // Hash fields of pi:task:<n> (all strings, times in ms since the epoch):
-//   n, id, stage, digit, error, progress (0..1), phase, attempts, worker,
+//   n, id, version, stage, digit, error, progress (0..1), phase, attempts, worker,
 //   source ("computed" | "cached"), created_at, updated_at, and <stage>_at for
 //   every stage reached (registered_at, scheduled_at, taken_at, ...).
+//
+// version grows by one with every change of the hash (every script that
+// writes a task increments it). Events can arrive out of order (pi-fcgi's
+// registration events race a fast worker's), so consumers apply a task only
+// when its version is newer than the one they show.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +35,7 @@ std::string_view status_of(Stage stage);
 struct Task {
   uint64_t n = 0;
   uint64_t id = 0;
+  uint64_t version = 0;
   Stage stage = Stage::kRegistered;
   std::optional<int> digit;
   std::string error;  // empty unless stage == kError
@@ -47,7 +53,7 @@ struct Task {
 };
 
 // The task's JSON for the API, the events and the page templates:
-//   n, id, status, stage, digit (int|null), error (string|null), progress,
+//   n, id, version, status, stage, digit (int|null), error (string|null), progress,
 //   phase, attempts, worker, source, created_at, updated_at (ISO 8601),
 //   stages {stage: ISO time}, took_ms (int|null), url,
 // and display fields the row template uses, so that the page rendered on the

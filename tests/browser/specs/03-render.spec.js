@@ -19,7 +19,7 @@ test('server-rendered rows equal the browser\'s rendering of the same task JSON'
     for (const row of document.querySelectorAll('#task-rows tr')) {
       const n = row.dataset.n;
       const task = await (await fetch('/api/tasks/' + n, { headers: { Accept: 'application/json' } })).json();
-      if (task.updated_at !== row.dataset.updated) continue;  // changed since the page was rendered
+      if (String(task.version) !== row.dataset.version) continue;  // changed since the page was rendered
       const holder = document.createElement('template');
       holder.innerHTML = Mustache.render(template, task).trim();
       const mine = holder.content.firstElementChild;
