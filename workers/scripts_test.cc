@@ -47,10 +47,13 @@ TEST_F(ScriptsTest, TakeCalculateStoreMovesStagesInOrder) {
   EXPECT_EQ(t->stage, Stage::kTaken);
   EXPECT_EQ(t->worker, kWorker);
   EXPECT_EQ(t->stage_at[Stage::kTaken], 1000);
+  const uint64_t taken_version = t->version;
+  EXPECT_GT(taken_version, 0u);
 
   EXPECT_EQ(mark_calculated(*redis_, kWorker, 5, "computed", 2000, &error_), true);
   EXPECT_EQ(task(5)->stage, Stage::kCalculated);
   EXPECT_EQ(task(5)->source, "computed");
+  EXPECT_EQ(task(5)->version, taken_version + 1);  // every change is a new version
 
   auto stored = store_result(*redis_, kWorker, 5, "3.14159", 3000, &error_);
   ASSERT_TRUE(stored) << error_;
@@ -61,6 +64,7 @@ TEST_F(ScriptsTest, TakeCalculateStoreMovesStagesInOrder) {
   EXPECT_EQ(t->digit, 9);
   EXPECT_EQ(t->progress, 1.0);
   EXPECT_EQ(t->stage_at[Stage::kStored], 3000);
+  EXPECT_EQ(t->version, taken_version + 2);
   EXPECT_EQ(get(std::string(keys::digits())), "3.14159");
   EXPECT_TRUE(list(keys::processing(kWorker)).empty());
 }
