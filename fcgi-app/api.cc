@@ -111,18 +111,23 @@ Response get_task(const HttpRequest&, App& app, std::string_view n_text) {
   return json_response(200, to_json(*task));
 }
 
+// KEYS: pi:queue, pi:workers. One round trip answers both counts (and that Redis is up).
+constexpr std::string_view kHealthScript = R"lua(
+return {redis.call('LLEN', KEYS[1]), redis.call('SCARD', KEYS[2])}
+)lua";
+
 // GET /healthz -> 200 {"status":"ok","queue":Q,"workers":W} | 503
 Response healthz(const HttpRequest&, App& app) {
-  Reply ping = app.redis.command({"PING"});
-  if (!ping.ok()) return redis_unavailable_json("health check", ping.error());
-  Reply queue = app.redis.command({"LLEN", keys::queue()});
-  Reply workers = app.redis.command({"SCARD", keys::workers()});
-  if (!queue.ok() || !workers.ok()) {
-    return redis_unavailable_json("health check", queue.ok() ? workers.error() : queue.error());
+  Reply counts =
+      app.redis.eval(kHealthScript, {std::string(keys::queue()), std::string(keys::workers())}, {});
+  std::vector<std::string> values = counts.strings();
+  if (!counts.ok() || values.size() != 2) {
+    return redis_unavailable_json(
+        "health check", counts.ok() ? "unexpected reply to the health check" : counts.error());
   }
-  return json_response(200, {{"status", "ok"},
-                             {"queue", queue.integer().value_or(0)},
-                             {"workers", workers.integer().value_or(0)}});
+  return json_response(
+      200,
+      {{"status", "ok"}, {"queue", std::stoll(values[0])}, {"workers", std::stoll(values[1])}});
 }
 
 }  // namespace pidigits::fcgi
