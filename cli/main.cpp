@@ -35,13 +35,11 @@ int Fail(const std::string& message, int status) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  pidigits::cli::Options options;
-  std::string error;
-  if (!pidigits::cli::ParseOptions(argc, argv, &options, &error)) {
-    return Fail(error, 2);
-  }
+  auto parsed = pidigits::cli::parse_options(argc, argv);
+  if (!parsed.ok()) return Fail(parsed.status().message(), 2);
+  const pidigits::cli::Options& options = *parsed;
   if (options.help) {
-    std::fputs(pidigits::cli::Usage(), stdout);
+    std::fputs(pidigits::cli::usage(), stdout);
     return 0;
   }
   pidigits::tune_process_allocator();
@@ -65,6 +63,7 @@ int main(int argc, char** argv) {
   if (result.error != pidigits::ComputeError::kNone) {
     return Fail(result.message, 1);
   }
+  std::string error;
   if (!options.out_path.empty()) {
     error = pidigits::cli::WriteFileAtomically(options.out_path, digits);
   } else {

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "pidigits/status.h"
+
 namespace pidigits::cli {
 
 struct Options {
@@ -18,12 +20,11 @@ struct Options {
 };
 
 // The usage text printed by --help.
-const char* Usage();
+const char* usage();
 
-// Parses argv[1..argc). On error returns false and sets *error to one line
-// without the program name, e.g. "N must be an integer from 1 to
-// 1000000000, got '12abc'".
-bool ParseOptions(int argc, const char* const* argv, Options* options, std::string* error);
+// Parses argv[1..argc). An error is one line without the program name, e.g.
+// "N must be an integer from 1 to 1000000000, got '12abc'".
+Result<Options> parse_options(int argc, const char* const* argv);
 
 }  // namespace pidigits::cli
 

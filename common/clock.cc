@@ -11,6 +11,11 @@ int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+int64_t steady_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
 namespace {
 std::tm utc(int64_t ms) {
   std::time_t seconds = static_cast<std::time_t>(ms / 1000);

@@ -3,29 +3,53 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cstdlib>
 
 namespace pidigits {
+namespace {
 
-bool parse_uint(std::string_view text, uint64_t min, uint64_t max, uint64_t* out) {
-  if (text.empty() || text.size() > 20) return false;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-  }
-  uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return false;
-  if (value < min || value > max) return false;
-  *out = value;
-  return true;
+// The URL with its password replaced by "***": safe to put in a message.
+std::string masked(const std::string& url) {
+  const size_t scheme = url.find("://");
+  const size_t at = url.rfind('@');
+  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
+  const size_t colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
-std::optional<RedisAddress> parse_redis_url(const std::string& url, std::string* error) {
+// Reads an optional numeric variable into *out; an error when set but bad.
+Status env_uint(const char* name, uint64_t min, uint64_t max, uint64_t* out) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') return Status();
+  if (parse_uint(value, min, max, out)) return Status();
+  return Status::invalid_argument(std::string(name) + " must be an integer from " +
+                                  std::to_string(min) + " to " + std::to_string(max) + ", got '" +
+                                  value + "'");
+}
+
+// "a, b/,c" -> {"a", "b", "c"}: origins without a trailing slash.
+std::vector<std::string> split_origins(std::string_view rest) {
+  std::vector<std::string> out;
+  while (!rest.empty()) {
+    std::string_view origin = rest.substr(0, rest.find(','));
+    rest.remove_prefix(std::min(rest.size(), origin.size() + 1));
+    while (!origin.empty() && origin.front() == ' ') origin.remove_prefix(1);
+    while (!origin.empty() && (origin.back() == ' ' || origin.back() == '/')) {
+      origin.remove_suffix(1);
+    }
+    if (!origin.empty()) out.emplace_back(origin);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<RedisAddress> parse_redis_url(const std::string& url) {
   constexpr std::string_view kScheme = "redis://";
-  if (url.rfind(kScheme, 0) != 0) {
-    *error = "PI_REDIS_URL must start with redis://, got '" + url + "'";
-    return std::nullopt;
+  const std::string shown = masked(url);
+  if (!url.starts_with(kScheme)) {
+    return Status::invalid_argument("PI_REDIS_URL must start with redis://, got '" + shown + "'");
   }
   RedisAddress address;
   std::string rest = url.substr(kScheme.size());
@@ -39,8 +63,7 @@ std::optional<RedisAddress> parse_redis_url(const std::string& url, std::string*
     uint64_t db = 0;
     std::string db_text = rest.substr(slash + 1);
     if (!db_text.empty() && !parse_uint(db_text, 0, 15, &db)) {
-      *error = "PI_REDIS_URL has a bad database number '" + db_text + "'";
-      return std::nullopt;
+      return Status::invalid_argument("PI_REDIS_URL has a bad database number '" + db_text + "'");
     }
     address.db = static_cast<int>(db);
     rest = rest.substr(0, slash);
@@ -48,58 +71,53 @@ std::optional<RedisAddress> parse_redis_url(const std::string& url, std::string*
   if (auto colon = rest.rfind(':'); colon != std::string::npos) {
     uint64_t port = 0;
     if (!parse_uint(rest.substr(colon + 1), 1, 65535, &port)) {
-      *error = "PI_REDIS_URL has a bad port in '" + url + "'";
-      return std::nullopt;
+      return Status::invalid_argument("PI_REDIS_URL has a bad port in '" + shown + "'");
     }
     address.port = static_cast<int>(port);
     rest = rest.substr(0, colon);
   }
-  if (rest.empty()) {
-    *error = "PI_REDIS_URL has no host: '" + url + "'";
-    return std::nullopt;
-  }
+  if (rest.empty()) return Status::invalid_argument("PI_REDIS_URL has no host: '" + shown + "'");
   address.host = rest;
   return address;
 }
 
-namespace {
-// Reads an optional numeric variable into *out; false (with *error) when set but bad.
-bool env_uint(const char* name, uint64_t min, uint64_t max, uint64_t* out, std::string* error) {
-  const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') return true;
-  if (!parse_uint(value, min, max, out)) {
-    *error = std::string(name) + " must be an integer from " + std::to_string(min) + " to " +
-             std::to_string(max) + ", got '" + value + "'";
-    return false;
-  }
-  return true;
-}
-}  // namespace
-
-std::optional<Config> load_config(std::string* error) {
+Result<Config> load_config() {
   Config config;
   if (const char* url = std::getenv("PI_REDIS_URL"); url != nullptr && *url != '\0') {
-    auto address = parse_redis_url(url, error);
-    if (!address) return std::nullopt;
+    auto address = parse_redis_url(url);
+    if (!address.ok()) return address.status();
     config.redis = *address;
   } else {
     uint64_t port = config.redis.port;
-    if (!env_uint("PI_REDIS_PORT", 1, 65535, &port, error)) return std::nullopt;
+    if (Status s = env_uint("PI_REDIS_PORT", 1, 65535, &port); !s.ok()) return s;
     config.redis.port = static_cast<int>(port);
     if (const char* password = std::getenv("PI_REDIS_PASSWORD")) config.redis.password = password;
   }
-  // The engine's own ceiling is 1e9 digits; the service's default is 1e8.
-  if (!env_uint("PI_MAX_DIGITS", 1, 1'000'000'000, &config.max_digits, error)) return std::nullopt;
-  if (!env_uint("PI_MAX_QUEUE", 1, 10'000'000, &config.max_queue, error)) return std::nullopt;
   uint64_t memory_mb = 0;
-  if (!env_uint("PI_WORKER_MEMORY_MB", 16, 1 << 24, &memory_mb, error)) return std::nullopt;
   uint64_t workers = 0;
-  if (!env_uint("PI_WORKERS", 1, 1024, &workers, error)) return std::nullopt;
-  if (workers == 0) workers = std::max<long>(1, sysconf(_SC_NPROCESSORS_ONLN));
+  // The engine's own ceiling is 1e9 digits; the service's default is 1e8.
+  for (Status s : {env_uint("PI_MAX_DIGITS", 1, 1'000'000'000, &config.max_digits),
+                   env_uint("PI_MAX_QUEUE", 1, 10'000'000, &config.max_queue),
+                   env_uint("PI_MAX_QUEUED_PER_CLIENT", 0, 10'000'000,
+                            &config.max_queued_per_client),
+                   env_uint("PI_MAX_TASKS_PER_CLIENT_DAY", 0, 1'000'000'000,
+                            &config.max_tasks_per_client_day),
+                   env_uint("PI_DIGITS_CHUNK_BYTES", 1024, 512ull << 20,
+                            &config.digits_chunk_bytes),
+                   env_uint("PI_WORKER_MEMORY_MB", 16, 1 << 24, &memory_mb),
+                   env_uint("PI_WORKERS", 1, 1024, &workers)}) {
+    if (!s.ok()) return s;
+  }
+  if (const char* token = std::getenv("PI_ADMIN_TOKEN")) config.admin_token = token;
+  if (const char* origins = std::getenv("PI_ALLOWED_ORIGINS")) {
+    config.allowed_origins = split_origins(origins);
+  }
+  config.workers = workers != 0 ? static_cast<int>(workers)
+                                : static_cast<int>(std::max<long>(1, sysconf(_SC_NPROCESSORS_ONLN)));
   // Default budget: three quarters of the machine's memory shared by its workers.
   config.worker_memory = memory_mb != 0 ? memory_mb << 20
                                         : static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
-                                              sysconf(_SC_PAGESIZE) / 4 * 3 / workers;
+                                              sysconf(_SC_PAGESIZE) / 4 * 3 / config.workers;
   return config;
 }
 

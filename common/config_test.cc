@@ -19,35 +19,36 @@ TEST(ParseUint, AcceptsOnlyWholeDecimalsInRange) {
 }
 
 TEST(ParseRedisUrl, ReadsHostPortPasswordAndDb) {
-  std::string error;
-  auto a = parse_redis_url("redis://:secret@10.0.0.5:7000/3", &error);
-  ASSERT_TRUE(a) << error;
+  auto a = parse_redis_url("redis://:secret@10.0.0.5:7000/3");
+  ASSERT_TRUE(a.ok()) << a.status().message();
   EXPECT_EQ(a->host, "10.0.0.5");
   EXPECT_EQ(a->port, 7000);
   EXPECT_EQ(a->password, "secret");
   EXPECT_EQ(a->db, 3);
-  auto b = parse_redis_url("redis://localhost", &error);
-  ASSERT_TRUE(b);
+  auto b = parse_redis_url("redis://localhost");
+  ASSERT_TRUE(b.ok());
   EXPECT_EQ(b->port, 6390);
 }
 
-TEST(ParseRedisUrl, RejectsMalformed) {
-  std::string error;
-  EXPECT_FALSE(parse_redis_url("http://x:1", &error));
-  EXPECT_NE(error.find("redis://"), std::string::npos);
-  EXPECT_FALSE(parse_redis_url("redis://host:99999", &error));
-  EXPECT_FALSE(parse_redis_url("redis://:1", &error));
-  EXPECT_FALSE(parse_redis_url("redis://h:1/x", &error));
+TEST(ParseRedisUrl, RejectsMalformedWithoutShowingThePassword) {
+  auto scheme = parse_redis_url("http://x:1");
+  EXPECT_FALSE(scheme.ok());
+  EXPECT_NE(scheme.status().message().find("redis://"), std::string::npos);
+  auto port = parse_redis_url("redis://:hunter2@host:99999");
+  EXPECT_FALSE(port.ok());
+  EXPECT_EQ(port.status().message(), "PI_REDIS_URL has a bad port in 'redis://:***@host:99999'");
+  EXPECT_FALSE(parse_redis_url("redis://:1").ok());
+  EXPECT_FALSE(parse_redis_url("redis://h:1/x").ok());
 }
 
 TEST(LoadConfig, RejectsBadEnvironmentWithItsName) {
   setenv("PI_MAX_DIGITS", "12abc", 1);
-  std::string error;
-  EXPECT_FALSE(load_config(&error));
-  EXPECT_NE(error.find("PI_MAX_DIGITS"), std::string::npos);
+  auto bad = load_config();
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("PI_MAX_DIGITS"), std::string::npos);
   setenv("PI_MAX_DIGITS", "500", 1);
-  auto config = load_config(&error);
-  ASSERT_TRUE(config) << error;
+  auto config = load_config();
+  ASSERT_TRUE(config.ok()) << config.status().message();
   EXPECT_EQ(config->max_digits, 500u);
   EXPECT_GT(config->worker_memory, 0u);
   unsetenv("PI_MAX_DIGITS");

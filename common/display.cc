@@ -42,4 +42,8 @@ std::string display_count(uint64_t value) {
   return out;
 }
 
+std::string display_mebibytes(uint64_t bytes) {
+  return display_count((bytes + (1 << 20) - 1) >> 20);
+}
+
 }  // namespace pidigits

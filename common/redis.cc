@@ -17,6 +17,17 @@ Reply::Reply(redisReply* reply, std::string error) : reply_(reply), error_(std::
   if (reply_ && reply_->type == REDIS_REPLY_ERROR) error_.assign(reply_->str, reply_->len);
 }
 
+Status Reply::status() const {
+  if (reply_ == nullptr) return Status::unavailable(error_);
+  if (error_.starts_with("OOM")) {
+    return Status::resource_exhausted("Redis is out of memory (maxmemory): " + error_);
+  }
+  for (std::string_view transient : {"BUSY", "LOADING", "READONLY", "MASTERDOWN", "NOREPLICAS"}) {
+    if (error_.starts_with(transient)) return Status::unavailable("Redis: " + error_);
+  }
+  return Status::internal("Redis refused: " + error_);
+}
+
 std::optional<int64_t> Reply::integer() const {
   if (!ok()) return std::nullopt;
   if (reply_->type == REDIS_REPLY_INTEGER) return reply_->integer;

@@ -1,5 +1,6 @@
 #include "pidigits/task.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -9,8 +10,8 @@
 
 namespace pidigits {
 namespace {
-constexpr std::array<std::string_view, 6> kStageNames = {
-    "registered", "scheduled", "taken", "calculated", "stored", "error"};
+constexpr std::array<std::string_view, 7> kStageNames = {
+    "registered", "scheduled", "taken", "calculated", "stored", "error", "cancelled"};
 
 int64_t to_int(const std::string& text) {
   uint64_t value = 0;
@@ -39,6 +40,8 @@ std::string_view status_of(Stage stage) {
       return "done";
     case Stage::kError:
       return "error";
+    case Stage::kCancelled:
+      return "cancelled";
   }
   return "error";
 }
@@ -76,6 +79,12 @@ std::optional<Task> Task::from_hash(const std::vector<std::string>& fields) {
       task.worker = value;
     } else if (key == "source") {
       task.source = value;
+    } else if (key == "estimate_ms") {
+      task.estimate_ms = to_int(value);
+    } else if (key == "cpu_ms") {
+      task.cpu_ms = to_int(value);
+    } else if (key == "peak_rss_bytes") {
+      task.peak_rss_bytes = to_int(value);
     } else if (key == "created_at") {
       task.created_at = to_int(value);
     } else if (key == "updated_at") {
@@ -90,7 +99,37 @@ std::optional<Task> Task::from_hash(const std::vector<std::string>& fields) {
   return task;
 }
 
-nlohmann::json to_json(const Task& task) {
+std::optional<int64_t> eta_ms(const Task& task, int64_t now_ms) {
+  const int64_t estimate = std::max<int64_t>(0, task.estimate_ms);
+  switch (task.stage) {
+    case Stage::kRegistered:
+    case Stage::kScheduled:
+      return task.ahead_ms + estimate;
+    case Stage::kTaken: {
+      // The model's remaining time, trusted less as the run's own pace shows:
+      // elapsed / progress extrapolates it (progress is work done, not time).
+      const double p = std::clamp(task.progress, 0.0, 1.0);
+      double remaining = estimate * (1 - p);
+      auto taken = task.stage_at.find(Stage::kTaken);
+      if (taken != task.stage_at.end() && p > 0) {
+        const double elapsed = static_cast<double>(std::max<int64_t>(0, now_ms - taken->second));
+        const double observed = elapsed * (1 - p) / p;
+        const double weight = std::min(1.0, 2 * p);
+        remaining = (1 - weight) * remaining + weight * observed;
+      }
+      return static_cast<int64_t>(std::llround(remaining));
+    }
+    case Stage::kCalculated:
+      return 0;
+    case Stage::kStored:
+    case Stage::kError:
+    case Stage::kCancelled:
+      break;
+  }
+  return std::nullopt;
+}
+
+nlohmann::json to_json(const Task& task, int64_t now_ms) {
   using nlohmann::json;
   const bool done = task.stage == Stage::kStored;
   const bool failed = task.stage == Stage::kError;
@@ -101,12 +140,13 @@ nlohmann::json to_json(const Task& task) {
   json took_ms = nullptr;
   if (auto taken = task.stage_at.find(Stage::kTaken); taken != task.stage_at.end()) {
     int64_t end = task.updated_at;
-    for (Stage s : {Stage::kStored, Stage::kError}) {
+    for (Stage s : {Stage::kStored, Stage::kError, Stage::kCancelled}) {
       if (auto it = task.stage_at.find(s); it != task.stage_at.end()) end = it->second;
     }
     took_ms = std::max<int64_t>(0, end - taken->second);
   }
   const double progress = done ? 1.0 : task.progress;
+  const std::optional<int64_t> eta = eta_ms(task, now_ms);
   return json{
       {"n", task.n},
       {"id", task.id},
@@ -125,6 +165,10 @@ nlohmann::json to_json(const Task& task) {
       {"stages", stages},
       {"took_ms", took_ms},
       {"url", "/pi/" + std::to_string(task.n)},
+      {"queue_position", task.queue_position > 0 ? json(task.queue_position) : json(nullptr)},
+      {"eta_ms", eta ? json(*eta) : json(nullptr)},
+      {"cpu_ms", task.cpu_ms >= 0 ? json(task.cpu_ms) : json(nullptr)},
+      {"peak_rss_bytes", task.peak_rss_bytes >= 0 ? json(task.peak_rss_bytes) : json(nullptr)},
       {"queued", status_of(task.stage) == "queued"},
       {"running", status_of(task.stage) == "running"},
       {"done", done},
@@ -136,6 +180,32 @@ nlohmann::json to_json(const Task& task) {
       {"created", display_time(task.created_at)},
       {"took", took_ms.is_null() ? "" : display_duration(took_ms.get<int64_t>())},
   };
+}
+
+}  // namespace pidigits
+
+namespace pidigits {
+
+std::string event_for_clients(std::string_view published, int64_t now_ms) {
+  using nlohmann::json;
+  json event = json::parse(published, nullptr, /*allow_exceptions=*/false);
+  if (!event.is_object() || event.value("type", "") != "task" || !event.contains("hash") ||
+      !event["hash"].is_object()) {
+    return std::string(published);
+  }
+  std::vector<std::string> fields;
+  for (const auto& [key, value] : event["hash"].items()) {
+    fields.push_back(key);
+    fields.push_back(value.is_string() ? value.get<std::string>() : value.dump());
+  }
+  std::optional<Task> task = Task::from_hash(fields);
+  if (!task) return std::string(published);
+  if (const json& queue = event.value("queue", json::object()); queue.is_object()) {
+    task->queue_position = queue.value("position", int64_t{0});
+    task->ahead_ms = queue.value("ahead_ms", int64_t{0});
+  }
+  json out = {{"type", "task"}, {"seq", event.value("seq", int64_t{0})}, {"task", to_json(*task, now_ms)}};
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace pidigits

@@ -11,7 +11,8 @@ TEST(Keys, AreTheDocumentedNames) {
   EXPECT_EQ(keys::task(42), "pi:task:42");
   EXPECT_EQ(keys::queue(), "pi:queue");
   EXPECT_EQ(keys::events(), "pi:events");
-  EXPECT_EQ(keys::digits(), "pi:digits");
+  EXPECT_EQ(keys::digits_chunk(0), "pi:digits");
+  EXPECT_EQ(keys::digits_chunk(3), "pi:digits:3");
   EXPECT_EQ(keys::processing("h:1"), "pi:processing:h:1");
   EXPECT_EQ(keys::heartbeat("h:1"), "pi:worker:h:1");
 }
@@ -23,8 +24,9 @@ TEST(Stage, StatusGroupsStages) {
   EXPECT_EQ(status_of(Stage::kCalculated), "running");
   EXPECT_EQ(status_of(Stage::kStored), "done");
   EXPECT_EQ(status_of(Stage::kError), "error");
+  EXPECT_EQ(status_of(Stage::kCancelled), "cancelled");
   for (Stage s : {Stage::kRegistered, Stage::kScheduled, Stage::kTaken, Stage::kCalculated,
-                  Stage::kStored, Stage::kError}) {
+                  Stage::kStored, Stage::kError, Stage::kCancelled}) {
     EXPECT_EQ(parse_stage(stage_name(s)), s);
   }
   EXPECT_FALSE(parse_stage("done"));
@@ -44,7 +46,7 @@ TEST(Task, JsonOfADoneTask) {
                                "taken_at", "1764130546500", "stored_at", "1764130547730",
                                "attempts", "1", "source", "computed"});
   ASSERT_TRUE(task);
-  auto j = to_json(*task);
+  auto j = to_json(*task, 0);
   EXPECT_EQ(j["n"], 5);
   EXPECT_EQ(j["id"], 7);
   EXPECT_EQ(j["version"], 6);
@@ -64,12 +66,12 @@ TEST(Task, JsonOfADoneTask) {
 }
 
 TEST(Task, JsonOfAFailedAndOfAQueuedTask) {
-  auto failed = to_json(*Task::from_hash({"n", "3", "stage", "error", "error", "out of memory"}));
+  auto failed = to_json(*Task::from_hash({"n", "3", "stage", "error", "error", "out of memory"}), 0);
   EXPECT_EQ(failed["status"], "error");
   EXPECT_EQ(failed["error"], "out of memory");
   EXPECT_TRUE(failed["digit"].is_null());
   EXPECT_EQ(failed["digit_text"], "");
-  auto queued = to_json(*Task::from_hash({"n", "3", "stage", "scheduled"}));
+  auto queued = to_json(*Task::from_hash({"n", "3", "stage", "scheduled"}), 0);
   EXPECT_EQ(queued["status"], "queued");
   EXPECT_TRUE(queued["took_ms"].is_null());
   EXPECT_EQ(queued["took"], "");
@@ -77,9 +79,43 @@ TEST(Task, JsonOfAFailedAndOfAQueuedTask) {
 }
 
 TEST(Task, DigitZeroIsADigit) {
-  auto j = to_json(*Task::from_hash({"n", "32", "stage", "stored", "digit", "0"}));
+  auto j = to_json(*Task::from_hash({"n", "32", "stage", "stored", "digit", "0"}), 0);
   EXPECT_EQ(j["digit"], 0);
   EXPECT_EQ(j["digit_text"], "0");
+}
+
+TEST(Task, EtaOfQueuedAndRunningTasks) {
+  Task queued = *Task::from_hash({"n", "3", "stage", "scheduled", "estimate_ms", "4000"});
+  queued.ahead_ms = 6000;
+  EXPECT_EQ(eta_ms(queued, 0), 10'000);
+  // Running: the model alone at first, the run's own pace as it goes.
+  Task running =
+      *Task::from_hash({"n", "3", "stage", "taken", "estimate_ms", "4000", "taken_at", "1000"});
+  running.progress = 0;
+  EXPECT_EQ(eta_ms(running, 1000), 4000);
+  running.progress = 0.5;  // half done after 8 s, twice as slow as the model
+  EXPECT_EQ(eta_ms(running, 9000), 8000);
+  EXPECT_FALSE(eta_ms(*Task::from_hash({"n", "3", "stage", "stored"}), 0));
+  auto j = to_json(queued, 0);
+  EXPECT_EQ(j["eta_ms"], 10'000);
+  EXPECT_TRUE(j["queue_position"].is_null());
+  EXPECT_TRUE(j["cpu_ms"].is_null());
+}
+
+TEST(Task, EventsForClientsCarryTheTaskJson) {
+  std::string published =
+      R"({"type":"task","seq":7,"hash":{"n":"5","stage":"scheduled","version":"1","id":"2"},)"
+      R"("queue":{"position":3,"ahead_ms":100}})";
+  auto event = nlohmann::json::parse(event_for_clients(published, 0));
+  EXPECT_EQ(event["type"], "task");
+  EXPECT_EQ(event["seq"], 7);
+  EXPECT_EQ(event["task"]["n"], 5);
+  EXPECT_EQ(event["task"]["status"], "queued");
+  EXPECT_EQ(event["task"]["queue_position"], 3);
+  EXPECT_FALSE(event.contains("hash"));
+  std::string deleted = R"({"type":"deleted","seq":8,"n":5,"version":2})";
+  EXPECT_EQ(event_for_clients(deleted, 0), deleted);
+  EXPECT_EQ(event_for_clients("not json", 0), "not json");
 }
 
 }  // namespace

@@ -1,26 +1,51 @@
 #include "api.h"
 
+#include <sys/random.h>
+
 #include "memory_check.h"
 #include "pages.h"
 #include "pidigits/clock.h"
-#include "pidigits/keys.h"
-#include "pidigits/task_store.h"
-#include "register.h"
-#include "task_list.h"
+#include "pidigits/display.h"
+#include "pidigits/fault.h"
+#include "pidigits/lifecycle.h"
+#include "pidigits/log.h"
 #include "validation.h"
 #include "views.h"
 
 namespace pidigits::fcgi {
 namespace {
-// Seconds a client should wait after a 429.
+// Seconds a client should wait after a 429 for a full queue or its own limit.
 constexpr int kRetryAfterSeconds = 5;
+// The anonymous owner cookie: set by the POST that creates a task; lets that
+// browser cancel its tasks. A year, like any "remember this browser" cookie.
+constexpr std::string_view kOwnerCookie = "pi_owner";
+constexpr std::string_view kOwnerCookieAttributes = "; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax";
+constexpr size_t kOwnerTokenBytes = 16;
 
-// An error for POST /api/tasks: an HTML page for a browser posting the form
-// without JavaScript, JSON otherwise.
+// An error for a POST: an HTML page for a browser posting a form without
+// JavaScript, JSON otherwise.
 Response post_error(const HttpRequest& request, App& app, int status, const std::string& message,
                     uint64_t n = 0) {
   if (!request.wants_html()) return json_error(status, message);
   return error_page(app, status, std::string(status_text(status)), message, n);
+}
+
+// The answer to a failed life-cycle call: 503 Redis unavailable, 507 Redis
+// full (nothing was written), 500 otherwise.
+Response status_error(const HttpRequest& request, App& app, std::string_view what,
+                      const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kUnavailable:
+      return request.wants_html() ? redis_unavailable_page(app, what, status.message())
+                                  : redis_unavailable_json(what, status.message());
+    case Status::Code::kResourceExhausted:
+      return post_error(request, app, 507,
+                        "the service has no room for more tasks right now (its store is full); "
+                        "reading tasks and digits still works");
+    default:
+      return post_error(request, app, 500,
+                        "internal error (" + std::string(what) + "); the server log has details");
+  }
 }
 
 // Validate-or-reply: sets *n, or *reply to the 400/413/415 answer.
@@ -39,95 +64,250 @@ bool read_n_or_reply(const HttpRequest& request, App& app, uint64_t* n, Response
   return false;
 }
 
-std::string mebibytes(uint64_t bytes) { return display_count((bytes + (1 << 20) - 1) >> 20); }
+// Validate-or-reply for the N of /api/tasks/N/...
+bool read_path_n_or_reply(std::string_view n_text, App& app, uint64_t* n, Response* reply) {
+  std::string error;
+  if (parse_n_text(n_text, app.config.max_digits, n, &error)) return true;
+  *reply = json_error(400, error);
+  return false;
+}
+
+std::string new_owner_token() {
+  unsigned char bytes[kOwnerTokenBytes];
+  if (getrandom(bytes, sizeof bytes, 0) != static_cast<ssize_t>(sizeof bytes)) return {};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string token;
+  for (unsigned char b : bytes) {
+    token += kHex[b >> 4];
+    token += kHex[b & 15];
+  }
+  return token;
+}
+
+// The owner token the request carries, if it looks like one of ours.
+std::string owner_token(const HttpRequest& request) {
+  std::string token = request.cookie_value(kOwnerCookie);
+  if (token.size() != 2 * kOwnerTokenBytes) return {};
+  for (char c : token) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return {};
+  }
+  return token;
+}
+
+// Authorization: Bearer <PI_ADMIN_TOKEN>, compared in constant time.
+bool is_operator(const HttpRequest& request, const Config& config) {
+  constexpr std::string_view kBearer = "Bearer ";
+  if (config.admin_token.empty() || !request.authorization.starts_with(kBearer)) return false;
+  std::string_view given = std::string_view(request.authorization).substr(kBearer.size());
+  const std::string& want = config.admin_token;
+  unsigned char diff = given.size() == want.size() ? 0 : 1;
+  for (size_t i = 0; i < want.size(); ++i) {
+    diff |= static_cast<unsigned char>(want[i] ^ (i < given.size() ? given[i] : 0));
+  }
+  return diff == 0;
+}
+
+lifecycle::Admission admission_for(const HttpRequest& request, const App& app, uint64_t n) {
+  lifecycle::Admission a;
+  a.client = request.client.empty() ? "unknown" : request.client;
+  a.fits_memory = fits_memory(n, app.config.worker_memory);
+  a.max_queue = app.config.max_queue;
+  a.max_active = app.config.max_queued_per_client;
+  a.max_per_day = app.config.max_tasks_per_client_day;
+  a.estimate_ms = compute_ms(n);
+  return a;
+}
+
+std::string wait_text(int64_t seconds) {
+  if (seconds < 120) return std::to_string(seconds) + " s";
+  if (seconds < 7200) return std::to_string((seconds + 59) / 60) + " min";
+  return std::to_string(seconds / 3600) + " h " + std::to_string((seconds % 3600 + 59) / 60) +
+         " min";
+}
+
+// The 422/429 answers of an admission refused (register, retry); nullopt if
+// the answer is not a refusal.
+std::optional<Response> refusal(const HttpRequest& request, App& app, uint64_t n,
+                                const lifecycle::Answer& answer) {
+  using lifecycle::Outcome;
+  std::string message;
+  int64_t retry_after = kRetryAfterSeconds;
+  switch (answer.outcome) {
+    case Outcome::kTooBig:
+      return post_error(request, app, 422,
+                        "n=" + std::to_string(n) + " needs about " + display_mebibytes(memory_needed(n)) +
+                            " MiB of memory, more than a worker may use (" +
+                            display_mebibytes(app.config.worker_memory) + " MiB); choose a smaller n");
+    case Outcome::kQueueFull:
+      message = "the queue is full (" + std::to_string(answer.limit) +
+                " tasks waiting); try again in a few seconds";
+      break;
+    case Outcome::kClientFull:
+      message = "you already have " + std::to_string(answer.limit) +
+                " tasks queued or running, the most one client may have "
+                "(PI_MAX_QUEUED_PER_CLIENT); wait until one of them finishes";
+      break;
+    case Outcome::kDayFull:
+      retry_after = std::max<int64_t>(1, answer.retry_after_s);
+      message = "you have created " + std::to_string(answer.limit) +
+                " tasks today, the most one client may create in a day "
+                "(PI_MAX_TASKS_PER_CLIENT_DAY); try again in " +
+                wait_text(retry_after) + " (after midnight UTC)";
+      break;
+    default:
+      return std::nullopt;
+  }
+  Response response = post_error(request, app, 429, message);
+  response.headers.emplace_back("Retry-After", std::to_string(retry_after));
+  return response;
+}
+
+Response task_response(int status, const Task& task) {
+  Response response = json_response(status, to_json(task, now_ms()));
+  response.headers.emplace_back("Location", "/api/tasks/" + std::to_string(task.n));
+  return response;
+}
 }  // namespace
 
 // POST /api/tasks {"n": N} | n=N -> 201 task | 200 task | 303 / (browser form)
-//   | 400 | 413 | 415 | 422 | 429 | 503
+//   | 400 | 413 | 415 | 422 | 429 | 503 | 507
 Response post_task(const HttpRequest& request, App& app) {
   uint64_t n = 0;
   Response reply;
   if (!read_n_or_reply(request, app, &n, &reply)) return reply;
 
-  bool fits = fits_memory(n, app.config.worker_memory);
-  Registration r = register_task(app.redis, n, app.config.max_queue, fits, now_ms());
-  switch (r.outcome) {
-    case Outcome::kFailed:
-      return request.wants_html() ? redis_unavailable_page(app, "registration", r.error)
-                                  : redis_unavailable_json("registration", r.error);
-    case Outcome::kTooBig:
-      return post_error(request, app, 422,
-                        "n=" + std::to_string(n) + " needs about " + mebibytes(memory_needed(n)) +
-                            " MiB of memory, more than a worker may use (" +
-                            mebibytes(app.config.worker_memory) + " MiB); choose a smaller n");
-    case Outcome::kQueueFull: {
-      Response full = post_error(request, app, 429,
-                                 "the queue is full (" + std::to_string(app.config.max_queue) +
-                                     " tasks waiting); try again in a few seconds");
-      full.headers.emplace_back("Retry-After", std::to_string(kRetryAfterSeconds));
-      return full;
-    }
-    case Outcome::kCreated:
-    case Outcome::kCached:
-    case Outcome::kExisting:
-      break;
+  std::string owner = owner_token(request);
+  const bool new_owner = owner.empty();
+  if (new_owner) owner = new_owner_token();
+  auto answer = lifecycle::register_task(app.redis, n, owner, admission_for(request, app, n));
+  fault_point("after-register");
+  if (!answer.ok()) return status_error(request, app, "registration", answer.status());
+  if (auto refused = refusal(request, app, n, *answer)) return *refused;
+
+  const bool created = answer->outcome != lifecycle::Outcome::kExisting;
+  if (created) {
+    log::info("task ", n, " registered (id ", answer->task.id, ")",
+              answer->outcome == lifecycle::Outcome::kCached ? ", answered from the stored digits"
+                                                             : "");
   }
-  announce_registration(app.redis, r);
-  if (request.wants_html()) return redirect(303, "/");
-  Response response = json_response(r.outcome == Outcome::kExisting ? 200 : 201, to_json(r.task));
-  response.headers.emplace_back("Location", "/api/tasks/" + std::to_string(n));
+  Response response = request.wants_html() ? redirect(303, "/#task-" + std::to_string(n))
+                                           : task_response(created ? 201 : 200, answer->task);
+  if (created && new_owner) {
+    response.headers.emplace_back("Set-Cookie", std::string(kOwnerCookie) + "=" + owner +
+                                                    std::string(kOwnerCookieAttributes));
+  }
   return response;
 }
 
-// GET /api/tasks?limit=L&before=ID -> 200 {"tasks", "seq", "next_before"} | 400 | 503
+// POST /api/tasks/N/cancel -> 200 task | 303 / (browser form) | 400 | 403 | 404 | 409 | 503
+Response cancel_task(const HttpRequest& request, App& app, std::string_view n_text) {
+  uint64_t n = 0;
+  Response reply;
+  if (!read_path_n_or_reply(n_text, app, &n, &reply)) return reply;
+  auto c = lifecycle::cancel_task(app.redis, n, owner_token(request), is_operator(request, app.config));
+  if (!c.ok()) return status_error(request, app, "cancel", c.status());
+  switch (c->outcome) {
+    case lifecycle::CancelOutcome::kNotFound:
+      return post_error(request, app, 404, "no task for n=" + std::to_string(n));
+    case lifecycle::CancelOutcome::kForbidden:
+      return post_error(request, app, 403,
+                        "only the browser that created task " + std::to_string(n) +
+                            " (or an operator with PI_ADMIN_TOKEN) may cancel it");
+    case lifecycle::CancelOutcome::kConflict:
+      return post_error(request, app, 409,
+                        "task " + std::to_string(n) + " is " + c->status +
+                            "; only queued or running tasks can be cancelled");
+    case lifecycle::CancelOutcome::kCancelled:
+      log::info("task ", n, " cancelled");
+      break;
+  }
+  if (request.wants_html()) return redirect(303, "/#task-" + std::to_string(n));
+  return task_response(200, c->task);
+}
+
+// POST /api/tasks/N/retry -> 200 task | 303 / (browser form) | 400 | 404 | 409 | 422 | 429
+//   | 503 | 507
+Response retry_task(const HttpRequest& request, App& app, std::string_view n_text) {
+  uint64_t n = 0;
+  Response reply;
+  if (!read_path_n_or_reply(n_text, app, &n, &reply)) return reply;
+  auto answer = lifecycle::retry_task(app.redis, n, admission_for(request, app, n));
+  if (!answer.ok()) return status_error(request, app, "retry", answer.status());
+  if (auto refused = refusal(request, app, n, *answer)) return *refused;
+  if (answer->outcome == lifecycle::Outcome::kNotFound) {
+    return post_error(request, app, 404,
+                      "no task for n=" + std::to_string(n) + "; create it with POST /api/tasks");
+  }
+  if (answer->outcome == lifecycle::Outcome::kConflict) {
+    return post_error(request, app, 409,
+                      "task " + std::to_string(n) + " is " + answer->status +
+                          "; only tasks in error or cancelled can be retried");
+  }
+  log::info("task ", n, " retried");
+  if (request.wants_html()) return redirect(303, "/#task-" + std::to_string(n));
+  return task_response(200, answer->task);
+}
+
+// DELETE /api/tasks/N (operator) -> 204 | 400 | 403 | 404 | 503
+Response delete_task(const HttpRequest& request, App& app, std::string_view n_text) {
+  uint64_t n = 0;
+  Response reply;
+  if (!read_path_n_or_reply(n_text, app, &n, &reply)) return reply;
+  if (!is_operator(request, app.config)) {
+    return json_error(403, app.config.admin_token.empty()
+                               ? "deleting tasks is disabled (PI_ADMIN_TOKEN is not set)"
+                               : "deleting a task needs Authorization: Bearer <PI_ADMIN_TOKEN>");
+  }
+  auto deleted = lifecycle::delete_task(app.redis, n);
+  if (!deleted.ok()) return status_error(request, app, "delete", deleted.status());
+  if (!*deleted) return json_error(404, "no task for n=" + std::to_string(n));
+  log::info("task ", n, " deleted by an operator");
+  Response response;
+  response.status = 204;
+  return response;
+}
+
+// GET /api/tasks?status=S&limit=L&before=ID
+//   -> 200 {"tasks", "counts", "seq", "next_before"} | 400 | 503
 Response get_tasks(const HttpRequest& request, App& app) {
   ListQuery query;
   std::string error;
   if (!parse_list_query(request.query, &query, &error)) return json_error(400, error);
-  TaskPage page;
-  if (!list_tasks(app.redis, query.limit, query.before, &page, &error)) {
-    return redis_unavailable_json("task list", error);
-  }
+  auto page = lifecycle::list_tasks(app.redis, query.status, query.before, query.limit);
+  if (!page.ok()) return status_error(request, app, "task list", page.status());
+  const int64_t now = now_ms();
   nlohmann::json tasks = nlohmann::json::array();
-  for (const Task& task : page.tasks) tasks.push_back(to_json(task));
+  for (const Task& task : page->tasks) tasks.push_back(to_json(task, now));
   return json_response(
-      200, {{"tasks", tasks},
-            {"seq", page.seq},
+      200, {{"tasks", std::move(tasks)},
+            {"counts", page->counts},
+            {"seq", page->seq},
             {"next_before",
-             page.next_before != 0 ? nlohmann::json(page.next_before) : nlohmann::json(nullptr)}});
+             page->next_before != 0 ? nlohmann::json(page->next_before) : nlohmann::json(nullptr)}});
 }
 
 // GET /api/tasks/N -> 200 task | 400 | 404 | 503
-Response get_task(const HttpRequest&, App& app, std::string_view n_text) {
+Response get_task(const HttpRequest& request, App& app, std::string_view n_text) {
   uint64_t n = 0;
-  std::string error;
-  if (!parse_n_text(n_text, app.config.max_digits, &n, &error)) return json_error(400, error);
-  std::optional<Task> task = load_task(app.redis, n, &error);
-  if (!error.empty()) return redis_unavailable_json("task", error);
-  if (!task) {
+  Response reply;
+  if (!read_path_n_or_reply(n_text, app, &n, &reply)) return reply;
+  auto task = lifecycle::get_task(app.redis, n);
+  if (!task.ok()) return status_error(request, app, "task", task.status());
+  if (!*task) {
     return json_error(404,
                       "no task for n=" + std::to_string(n) + "; create it with POST /api/tasks");
   }
-  return json_response(200, to_json(*task));
+  return json_response(200, to_json(**task, now_ms()));
 }
 
-// KEYS: pi:queue, pi:workers. One round trip answers both counts (and that Redis is up).
-constexpr std::string_view kHealthScript = R"lua(
-return {redis.call('LLEN', KEYS[1]), redis.call('SCARD', KEYS[2])}
-)lua";
-
-// GET /healthz -> 200 {"status":"ok","queue":Q,"workers":W} | 503
-Response healthz(const HttpRequest&, App& app) {
-  Reply counts =
-      app.redis.eval(kHealthScript, {std::string(keys::queue()), std::string(keys::workers())}, {});
-  std::vector<std::string> values = counts.strings();
-  if (!counts.ok() || values.size() != 2) {
-    return redis_unavailable_json(
-        "health check", counts.ok() ? "unexpected reply to the health check" : counts.error());
-  }
-  return json_response(
-      200,
-      {{"status", "ok"}, {"queue", std::stoll(values[0])}, {"workers", std::stoll(values[1])}});
+// GET /healthz -> 200 {"status":"ok","queue":Q,"workers":W,"digits":D} | 503
+Response healthz(const HttpRequest& request, App& app) {
+  auto h = lifecycle::health(app.redis);
+  if (!h.ok()) return status_error(request, app, "health check", h.status());
+  return json_response(200, {{"status", "ok"},
+                             {"queue", h->queue},
+                             {"workers", h->workers},
+                             {"digits", h->digits}});
 }
 
 }  // namespace pidigits::fcgi

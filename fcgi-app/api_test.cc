@@ -84,20 +84,18 @@ TEST_F(ApiTest, FullQueueIs429WithRetryAfter) {
   EXPECT_EQ(integer({"EXISTS", keys::task(4)}), 0);
 }
 
-#if PI_HAVE_ENGINE
 TEST_F(ApiTest, TooMuchMemoryIs422UnlessCached) {
   config_.worker_memory = 1;  // nothing fits
   Response refused = post_json(R"({"n": 1000})");
   EXPECT_EQ(refused.status, 422) << refused.body;
   EXPECT_NE(body(refused)["error"].get<std::string>().find("more than a worker may use"),
             std::string::npos);
-  redis_->command({"SET", keys::digits(), "3." + std::string(1000, '7')});
+  put_digits("3." + std::string(1000, '7'));
   EXPECT_EQ(post_json(R"({"n": 1000})").status, 201);
 }
-#endif
 
 TEST_F(ApiTest, CachedAnswerIsImmediate) {
-  redis_->command({"SET", keys::digits(), "3.14159"});
+  put_digits("3.14159");
   Response r = post_json(R"({"n": 4})");
   EXPECT_EQ(r.status, 201);
   EXPECT_EQ(body(r)["status"], "done");
@@ -109,7 +107,7 @@ TEST_F(ApiTest, BrowserFormGetsRedirectOrHtmlError) {
   const char* html = "text/html,application/xhtml+xml";
   Response ok = call("POST", "/api/tasks", "", "application/x-www-form-urlencoded", "n=8", html);
   EXPECT_EQ(ok.status, 303);
-  EXPECT_EQ(ok.header("Location"), "/");
+  EXPECT_EQ(ok.header("Location"), "/#task-8");
   Response bad = call("POST", "/api/tasks", "", "application/x-www-form-urlencoded", "n=x", html);
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(bad.content_type, "text/html; charset=utf-8");
@@ -123,7 +121,9 @@ TEST_F(ApiTest, ListsTasksWithSeqAndNextBefore) {
   json j = body(page);
   EXPECT_EQ(j["tasks"].size(), 2u);
   EXPECT_EQ(j["tasks"][0]["n"], 13);
-  EXPECT_EQ(j["seq"], 6);  // two events per new task
+  EXPECT_EQ(j["seq"], 3);  // one event per new task
+  EXPECT_EQ(j["counts"]["queued"], 3);
+  EXPECT_EQ(j["counts"]["done"], 0);
   EXPECT_EQ(j["next_before"], 2);
   json rest = body(call("GET", "/api/tasks", "limit=2&before=2"));
   EXPECT_EQ(rest["tasks"].size(), 1u);
@@ -146,7 +146,7 @@ TEST_F(ApiTest, HealthzReportsQueueAndWorkers) {
   redis_->command({"SADD", keys::workers(), "w1"});
   Response r = call("GET", "/healthz");
   EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(body(r), (json{{"status", "ok"}, {"queue", 1}, {"workers", 1}}));
+  EXPECT_EQ(body(r), (json{{"status", "ok"}, {"queue", 1}, {"workers", 1}, {"digits", 0}}));
 }
 
 TEST_F(ApiTest, RedisDownIs503EverywhereWithoutHanging) {
@@ -178,7 +178,13 @@ TEST_F(ApiTest, WrongMethodIs405WithAllow) {
             "method \"DELETE\" is not allowed on \"/api/tasks\"; use GET, HEAD, POST");
   EXPECT_EQ(call("POST", "/").header("Allow"), "GET, HEAD");
   EXPECT_EQ(call("PUT", "/pi/3").status, 405);
-  EXPECT_EQ(call("POST", "/api/tasks/3").status, 405);
+  Response on_task = call("POST", "/api/tasks/3");
+  EXPECT_EQ(on_task.status, 405);
+  EXPECT_EQ(on_task.header("Allow"), "GET, HEAD, DELETE");
+  Response get_cancel = call("GET", "/api/tasks/3/cancel");
+  EXPECT_EQ(get_cancel.status, 405);
+  EXPECT_EQ(get_cancel.header("Allow"), "POST");
+  EXPECT_EQ(call("PUT", "/api/tasks/3/retry").header("Allow"), "POST");
 }
 
 TEST_F(ApiTest, UnknownPathIs404JsonUnderApiAndHtmlElsewhere) {
@@ -207,7 +213,7 @@ TEST_F(ApiTest, PiPageShowsDigitsStatusOrOffer) {
   Response pending = call("GET", "/pi/20");
   EXPECT_EQ(pending.status, 200);
   EXPECT_NE(pending.body.find("class=\"status\">queued 0%"), std::string::npos) << pending.body;
-  redis_->command({"SET", keys::digits(), "3.14159265358979323846"});
+  put_digits("3.14159265358979323846", 8);
   Response shown = call("GET", "/pi/20");
   EXPECT_EQ(shown.status, 200);
   EXPECT_NE(shown.body.find("3.<span>1415926535</span><span>897932384<mark>6</mark></span>"),
@@ -222,7 +228,7 @@ TEST_F(ApiTest, PiTextStreamsExactlyNDecimals) {
   EXPECT_EQ(call("GET", "/pi/5.txt").status, 404);
   std::string digits = "3.";
   for (int i = 0; i < (1 << 20) + 100; ++i) digits.push_back(static_cast<char>('0' + i % 7));
-  redis_->command({"SET", keys::digits(), digits});
+  put_digits(digits, 300'000);  // several chunks
   const uint64_t n = (1 << 20) + 50;  // more than one chunk
   Response r = call("GET", "/pi/" + std::to_string(n) + ".txt");
   ASSERT_EQ(r.status, 200);

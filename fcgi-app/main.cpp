@@ -9,9 +9,9 @@
 #include <cstring>
 #include <iostream>
 
-#include "memory_check.h"
 #include "options.h"
 #include "pidigits/config.h"
+#include "pidigits/lifecycle.h"
 #include "pidigits/log.h"
 #include "pidigits/process.h"
 #include "pidigits/redis.h"
@@ -30,15 +30,16 @@ int fail(const std::string& message, int status) {
 int main(int argc, char** argv) {
   using namespace pidigits;
   log::set_program("pi-fcgi");
-  fcgi::Options options;
+  auto parsed = fcgi::parse_options(argc, argv);
+  if (!parsed.ok()) return fail(parsed.status().message(), 2);
+  const fcgi::Options& options = *parsed;
   std::string error;
-  if (!fcgi::parse_options(argc, argv, &options, &error)) return fail(error, 2);
   if (options.help) {
     std::cout << fcgi::kUsage << "\n";
     return 0;
   }
-  auto config = load_config(&error);
-  if (!config) return fail(error, 2);
+  auto config = load_config();
+  if (!config.ok()) return fail(config.status().message(), 2);
   auto templates = fcgi::load_templates(options.templates, &error);
   if (!templates) return fail(error, 2);
 
@@ -52,10 +53,17 @@ int main(int argc, char** argv) {
   // libfcgi installs its own SIGTERM handling in FCGX_Init; take it back.
   install_shutdown_handlers();
 
+  {
+    // The task life cycle must be in Redis before the first request; if Redis
+    // is not up yet, the first call that needs it loads it.
+    RedisClient redis(config->redis, std::chrono::seconds(5));
+    if (Status s = lifecycle::install(redis, config->digits_chunk_bytes); !s.ok()) {
+      log::warn("cannot load the task life cycle into Redis now (", s.message(),
+                "); the first request will");
+    }
+  }
   log::info("listening on ", options.listen, " (", options.procs, " processes x ", options.threads,
-            " threads), Redis at ", describe(config->redis), ", max digits ", config->max_digits,
-            ", memory check ",
-            fcgi::memory_needed(1) != 0 ? "on" : "off (built without the engine)");
+            " threads), Redis at ", describe(config->redis), ", max digits ", config->max_digits);
   int status = run_prefork("pi-fcgi", options.procs, [&](int) {
     return fcgi::run_child(listen_fd, options.threads, *config, *templates);
   });

@@ -1,24 +1,16 @@
 #include "memory_check.h"
 
-#if PI_HAVE_ENGINE
+#include <cmath>
+
 #include "pidigits/engine.h"
-#endif
 
 namespace pidigits::fcgi {
 
-uint64_t memory_needed(uint64_t n) {
-#if PI_HAVE_ENGINE
-  // Workers compute each task with one thread under the budget.
-  return estimate(n, 1).peak_bytes;
-#else
-  (void)n;
-  return 0;
-#endif
-}
+// Workers compute each task with one thread (pi-worker --threads 1, the default).
+uint64_t memory_needed(uint64_t n) { return estimate(n, 1).peak_bytes; }
 
-bool fits_memory(uint64_t n, uint64_t budget) {
-  uint64_t needed = memory_needed(n);
-  return budget == 0 || needed == 0 || needed <= budget;
-}
+bool fits_memory(uint64_t n, uint64_t budget) { return budget == 0 || memory_needed(n) <= budget; }
+
+int64_t compute_ms(uint64_t n) { return std::llround(estimate(n, 1).seconds * 1000); }
 
 }  // namespace pidigits::fcgi

@@ -1,16 +1,19 @@
-// Whether a worker could compute n within its memory budget (POST answers 422
-// otherwise, unless the digits already exist). The cost model is the engine's
-// estimate(); a build without the engine (PI_HAVE_ENGINE undefined) accepts every n.
+// The engine's cost model, as pi-fcgi uses it: whether a worker could compute n
+// within its memory budget (POST answers 422 otherwise, unless the digits
+// already exist), and how long it would take (the queue's time estimates).
 #pragma once
 
 #include <cstdint>
 
 namespace pidigits::fcgi {
 
-// Peak memory of computing n with one thread, in bytes; 0 when unknown.
+// Peak memory of computing n with one thread, in bytes.
 uint64_t memory_needed(uint64_t n);
 
-// True when memory_needed(n) <= budget, or when either is unknown (0).
+// True when memory_needed(n) <= budget (0: no budget).
 bool fits_memory(uint64_t n, uint64_t budget);
+
+// Wall-clock milliseconds of computing n with one thread on the reference machine.
+int64_t compute_ms(uint64_t n);
 
 }  // namespace pidigits::fcgi

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "pidigits/status.h"
+
 namespace pidigits::fcgi {
 
 struct Options {
@@ -17,8 +19,7 @@ struct Options {
 inline constexpr const char* kUsage =
     "usage: pi-fcgi [--listen HOST:PORT] [--procs N] [--threads T] [--templates DIR]";
 
-// Accepts "--flag value" and "--flag=value". On a bad flag returns false with
-// *error set to one line.
-bool parse_options(int argc, const char* const* argv, Options* options, std::string* error);
+// "--flag value" and "--flag=value" (pidigits/flags.h); an error is one line.
+Result<Options> parse_options(int argc, const char* const* argv);
 
 }  // namespace pidigits::fcgi

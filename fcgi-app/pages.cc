@@ -1,9 +1,9 @@
 #include "pages.h"
 
-#include "pidigits/keys.h"
+#include "pidigits/clock.h"
+#include "pidigits/digits.h"
+#include "pidigits/lifecycle.h"
 #include "pidigits/log.h"
-#include "pidigits/task_store.h"
-#include "task_list.h"
 #include "validation.h"
 #include "views.h"
 
@@ -26,17 +26,6 @@ Response render_page(App& app, int status, Page page, const nlohmann::json& view
   return response;
 }
 
-// pi:digits holds "3." and this many decimals (0 when absent); false when Redis failed.
-bool stored_decimals(App& app, uint64_t* decimals, std::string* error) {
-  Reply reply = app.redis.command({"STRLEN", keys::digits()});
-  if (!reply.ok()) {
-    *error = reply.error();
-    return false;
-  }
-  int64_t length = reply.integer().value_or(0);
-  *decimals = length > 2 ? static_cast<uint64_t>(length - 2) : 0;
-  return true;
-}
 }  // namespace
 
 Response error_page(App& app, int status, std::string_view title, std::string_view message,
@@ -62,29 +51,27 @@ Response index_page(const HttpRequest& request, App& app) {
   if (!parse_list_query(request.query, &query, &error)) {
     return error_page(app, 400, "Bad request", error);
   }
-  TaskPage page;
-  if (!list_tasks(app.redis, query.limit, query.before, &page, &error)) {
-    return redis_unavailable_page(app, "task list", error);
-  }
+  auto page = lifecycle::list_tasks(app.redis, query.status, query.before, query.limit);
+  if (!page.ok()) return redis_unavailable_page(app, "task list", page.status().message());
   return render_page(app, 200, Page::kIndex,
-                     index_view(page, app.config.max_digits, app.templates.row_text()));
+                     index_view(*page, app.config.max_digits, app.templates.row_text()));
 }
 
 // GET /pi/N?from=K -> 200 page (digits, or the task's status) | 400 | 404 | 503 page
 Response pi_page(const HttpRequest& request, App& app, std::string_view n_text) {
-  uint64_t n = 0, from = 0, decimals = 0;
+  uint64_t n = 0, from = 0;
   std::string error;
   if (!parse_n_text(n_text, app.config.max_digits, &n, &error) ||
       !parse_from_query(request.query, n, &from, &error)) {
     return error_page(app, 400, "Bad request", error);
   }
-  if (!stored_decimals(app, &decimals, &error)) {
-    return redis_unavailable_page(app, "digits length", error);
-  }
-  std::optional<Task> task = load_task(app.redis, n, &error);
-  if (!error.empty()) return redis_unavailable_page(app, "task", error);
+  auto stored = lifecycle::digits_info(app.redis);
+  if (!stored.ok()) return redis_unavailable_page(app, "digits length", stored.status().message());
+  auto loaded = lifecycle::get_task(app.redis, n);
+  if (!loaded.ok()) return redis_unavailable_page(app, "task", loaded.status().message());
+  const std::optional<Task>& task = *loaded;
 
-  if (decimals < n) {
+  if (stored->decimals() < n) {
     if (task)
       return render_page(app, 200, Page::kPi, pi_pending_view(n, *task, app.config.max_digits));
     return error_page(app, 404, "Not computed yet",
@@ -92,24 +79,19 @@ Response pi_page(const HttpRequest& request, App& app, std::string_view n_text) 
   }
   PiWindow window = pi_window(n, from);
   // "3." precedes the decimals: decimal k is at offset k + 1.
-  Reply digits = app.redis.command(
-      {"GETRANGE", keys::digits(), std::to_string(window.from + 1), std::to_string(window.to + 1)});
-  if (!digits.ok()) return redis_unavailable_page(app, "digits", digits.error());
-  std::string text = digits.string().value_or("");
-  if (text.size() != window.to - window.from + 1) {
-    return redis_unavailable_page(app, "digits", "pi:digits is shorter than expected");
-  }
-  return render_page(app, 200, Page::kPi, pi_view(n, window, text, task, app.config.max_digits));
+  auto text = digits::read(app.redis, *stored, window.from + 1, window.to - window.from + 1);
+  if (!text.ok()) return redis_unavailable_page(app, "digits", text.status().message());
+  return render_page(app, 200, Page::kPi, pi_view(n, window, *text, task, app.config.max_digits));
 }
 
 // GET /pi/N.txt -> 200 text/plain "3." + N decimals (streamed) | 400 | 404 | 503 JSON
 Response pi_text(const HttpRequest&, App& app, std::string_view n_text) {
-  uint64_t n = 0, decimals = 0;
+  uint64_t n = 0;
   std::string error;
   if (!parse_n_text(n_text, app.config.max_digits, &n, &error)) return json_error(400, error);
-  if (!stored_decimals(app, &decimals, &error))
-    return redis_unavailable_json("digits length", error);
-  if (decimals < n) {
+  auto stored = lifecycle::digits_info(app.redis);
+  if (!stored.ok()) return redis_unavailable_json("digits length", stored.status().message());
+  if (stored->decimals() < n) {
     return json_error(404, "pi to " + std::to_string(n) +
                                " places is not computed yet; create the task with POST "
                                "/api/tasks {\"n\": " +
@@ -119,16 +101,13 @@ Response pi_text(const HttpRequest&, App& app, std::string_view n_text) {
   response.content_type = "text/plain; charset=utf-8";
   response.stream_length = n + 2;
   RedisClient* redis = &app.redis;
-  response.stream = [redis, n](const BodySink& sink) {
+  response.stream = [redis, n, info = *stored](const BodySink& sink) {
     for (uint64_t offset = 0; offset < n + 2; offset += kTextChunkBytes) {
-      uint64_t last = std::min(n + 2, offset + kTextChunkBytes) - 1;
-      Reply chunk = redis->command(
-          {"GETRANGE", keys::digits(), std::to_string(offset), std::to_string(last)});
-      std::optional<std::string> bytes = chunk.string();
-      if (!bytes || bytes->size() != last - offset + 1) {
+      auto bytes = digits::read(*redis, info, offset, std::min(n + 2 - offset, kTextChunkBytes));
+      if (!bytes.ok()) {
         // The headers are out: all that is left is to cut the response short.
         log::error("500: pi ", n, ".txt cut short at byte ", offset, ": ",
-                   chunk.ok() ? "pi:digits changed" : chunk.error());
+                   bytes.status().message());
         return false;
       }
       if (!sink(*bytes)) return false;

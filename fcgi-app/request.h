@@ -6,6 +6,7 @@
 #include <fcgiapp.h>
 
 #include <string>
+#include <string_view>
 
 namespace pidigits::fcgi {
 
@@ -17,10 +18,18 @@ struct HttpRequest {
   std::string accept;        // HTTP_ACCEPT
   std::string body;          // at most kMaxBodyBytes
   bool body_too_large = false;
+  std::string client;        // REMOTE_ADDR: the address nginx saw (real_ip behind a proxy)
+  std::string host;          // HTTP_HOST
+  std::string origin;        // HTTP_ORIGIN
+  std::string fetch_site;    // HTTP_SEC_FETCH_SITE
+  std::string cookie;        // HTTP_COOKIE
+  std::string authorization; // HTTP_AUTHORIZATION
 
   // A browser posting a form without JavaScript: Accept names text/html and
   // not application/json. Such clients get redirects and HTML error pages.
   bool wants_html() const;
+  // The value of cookie `name` ("" when absent).
+  std::string cookie_value(std::string_view name) const;
 };
 
 // Reads the parameters and at most kMaxBodyBytes + 1 bytes of the body;

@@ -19,10 +19,52 @@ Response method_not_allowed(const HttpRequest& request, std::string_view allow) 
   return response;
 }
 
+// "https://example.org:8443/x" -> "example.org:8443" (the authority), "" if none.
+std::string_view origin_host(std::string_view origin) {
+  size_t scheme = origin.find("://");
+  if (scheme == std::string_view::npos) return {};
+  origin.remove_prefix(scheme + 3);
+  return origin.substr(0, origin.find('/'));
+}
+
+// A request that changes something must come from the page's own site:
+// browsers send Origin (and Sec-Fetch-Site) with every cross-site POST, so a
+// form on another site cannot act for the person's browser (and its owner
+// cookie). API clients that send neither keep working.
+bool cross_site(const HttpRequest& request, const Config& config) {
+  if (request.fetch_site == "cross-site") return true;
+  if (request.origin.empty() || request.origin == "null") return !request.origin.empty();
+  if (origin_host(request.origin) == request.host) return false;
+  for (const std::string& allowed : config.allowed_origins) {
+    if (request.origin == allowed) return false;
+  }
+  return true;
+}
+
+// "/api/tasks/N/<action>": false unless `path` is of that shape.
+bool split_action_path(std::string_view path, std::string_view action, std::string_view* n_text) {
+  constexpr std::string_view kPrefix = "/api/tasks/";
+  if (!path.starts_with(kPrefix) || !path.ends_with(action) ||
+      path.size() <= kPrefix.size() + action.size() + 1) {
+    return false;
+  }
+  std::string_view middle = path.substr(kPrefix.size(), path.size() - kPrefix.size() - action.size());
+  if (!middle.ends_with('/')) return false;
+  middle.remove_suffix(1);
+  if (middle.find('/') != std::string_view::npos) return false;
+  *n_text = middle;
+  return true;
+}
+
 Response dispatch(const HttpRequest& request, App& app) {
   const std::string& path = request.path;
   std::string_view n_text;
   bool txt = false;
+  if (!is_get(request) && cross_site(request, app.config)) {
+    return json_error(403, "this request came from another site (Origin " +
+                               quote_for_message(request.origin) +
+                               "); use the pidigits page itself, or an API client without Origin");
+  }
   if (path == "/") {
     return is_get(request) ? index_page(request, app) : method_not_allowed(request, "GET, HEAD");
   }
@@ -34,9 +76,18 @@ Response dispatch(const HttpRequest& request, App& app) {
     return is_get(request) ? get_tasks(request, app)
                            : method_not_allowed(request, "GET, HEAD, POST");
   }
+  if (split_action_path(path, "cancel", &n_text)) {
+    return request.method == "POST" ? cancel_task(request, app, n_text)
+                                    : method_not_allowed(request, "POST");
+  }
+  if (split_action_path(path, "retry", &n_text)) {
+    return request.method == "POST" ? retry_task(request, app, n_text)
+                                    : method_not_allowed(request, "POST");
+  }
   if (split_task_path(path, &n_text)) {
+    if (request.method == "DELETE") return delete_task(request, app, n_text);
     return is_get(request) ? get_task(request, app, n_text)
-                           : method_not_allowed(request, "GET, HEAD");
+                           : method_not_allowed(request, "GET, HEAD, DELETE");
   }
   if (split_pi_path(path, &n_text, &txt)) {
     if (!is_get(request)) return method_not_allowed(request, "GET, HEAD");

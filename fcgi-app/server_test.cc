@@ -97,7 +97,7 @@ TEST_F(ServerTest, ServesRequestsAndStopsWithinASecond) {
   }
   ASSERT_TRUE(health.ok) << health.error << "\n" << read_all(log_path_);
   EXPECT_EQ(health.status, 200);
-  EXPECT_EQ(health.body, R"({"queue":0,"status":"ok","workers":0})");
+  EXPECT_EQ(health.body, R"({"digits":0,"queue":0,"status":"ok","workers":0})");
   EXPECT_EQ(health.headers["Cache-Control"], "no-store");
   EXPECT_EQ(health.headers["X-Content-Type-Options"], "nosniff");
 
@@ -110,7 +110,7 @@ TEST_F(ServerTest, ServesRequestsAndStopsWithinASecond) {
   params["CONTENT_LENGTH"] = "5";
   auto big = fcgi_request(port, params, "{\"n\": 1, \"pad\": \"" + std::string(8000, 'x') + "\"}");
   EXPECT_EQ(big.status, 413) << big.error;
-  redis_->command({"SET", "pi:digits", "3.14159265358979"});
+  put_digits("3.14159265358979");
   auto text = fcgi_request(port, http_params("GET", "/pi/12.txt"));
   EXPECT_EQ(text.body, "3.141592653589");
   EXPECT_EQ(text.headers["Content-Type"], "text/plain; charset=utf-8");

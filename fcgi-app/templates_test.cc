@@ -36,7 +36,7 @@ Task failed_task(uint64_t n, std::string error) {
 
 TEST(TemplatesTest, IndexRendersRowsThroughThePartialAndEscapesHtml) {
   Templates templates(test_texts());
-  TaskPage page;
+  lifecycle::TaskPage page;
   page.seq = 9;
   page.tasks.push_back(failed_task(77, "<script>alert(1)</script>"));
   page.next_before = 3;
@@ -105,7 +105,7 @@ TEST(TemplatesTest, FrontendTemplatesLoadAndRender) {
   auto texts = load_templates(PI_FRONTEND_TEMPLATES, &error);
   ASSERT_TRUE(texts) << error;
   Templates templates(*texts);
-  TaskPage page;
+  lifecycle::TaskPage page;
   page.tasks.push_back(failed_task(5, "<script>x</script>"));
   std::string html = render(templates, Page::kIndex, index_view(page, 100, templates.row_text()));
   EXPECT_NE(html.find("task-5"), std::string::npos);

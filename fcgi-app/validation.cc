@@ -5,6 +5,7 @@
 
 #include "form.h"
 #include "pidigits/config.h"
+#include "pidigits/lifecycle.h"
 
 namespace pidigits::fcgi {
 namespace {
@@ -200,7 +201,28 @@ bool parse_task_body(std::string_view content_type, std::string_view body, uint6
 
 bool parse_list_query(std::string_view query, ListQuery* out, std::string* error) {
   FormFields fields = parse_form(query);
+  for (const auto& [name, value] : fields) {
+    if (name != "limit" && name != "before" && name != "status") {
+      *error = "unknown parameter " + quote_for_message(name) +
+               "; the task list takes limit, before and status";
+      return false;
+    }
+  }
   bool duplicate = false;
+  auto status = single_field(fields, "status", &duplicate);
+  if (duplicate) {
+    *error = "status is given more than once";
+    return false;
+  }
+  if (status && !status->empty()) {
+    const auto& all = lifecycle::kStatuses;
+    if (std::find(std::begin(all), std::end(all), *status) == std::end(all)) {
+      *error = "status must be one of queued, running, done, error, cancelled; got " +
+               quote_for_message(*status);
+      return false;
+    }
+    out->status = *status;
+  }
   auto limit = single_field(fields, "limit", &duplicate);
   if (duplicate) {
     *error = "limit is given more than once";

@@ -43,11 +43,14 @@ struct BodyError {
 bool parse_task_body(std::string_view content_type, std::string_view body, uint64_t max,
                      uint64_t* n, BodyError* error);
 
-// Query of GET /api/tasks and GET /: limit (1..kMaxListLimit, default 50) and
-// before (a task id >= 1; 0 means "from the newest"). Empty values count as absent.
+// Query of GET /api/tasks and GET /: limit (1..kMaxListLimit, default 50),
+// before (a task id >= 1; 0 means "from the newest") and status ("" for all, or
+// one of queued, running, done, error, cancelled). Empty values count as absent.
+// Any other parameter is refused (a misspelt filter must not silently list all).
 struct ListQuery {
   uint64_t limit = kDefaultListLimit;
   uint64_t before = 0;
+  std::string status;
 };
 bool parse_list_query(std::string_view query, ListQuery* out, std::string* error);
 

@@ -128,14 +128,21 @@ TEST(ValidationTest, ParsesListQuery) {
   EXPECT_TRUE(parse_list_query("", &q, &error));
   EXPECT_EQ(q.limit, 50u);
   EXPECT_EQ(q.before, 0u);
-  EXPECT_TRUE(parse_list_query("limit=500&before=17&x=y", &q, &error));
+  EXPECT_TRUE(parse_list_query("limit=500&before=17&status=running", &q, &error));
   EXPECT_EQ(q.limit, 500u);
   EXPECT_EQ(q.before, 17u);
+  EXPECT_EQ(q.status, "running");
+  EXPECT_FALSE(parse_list_query("limit=5&x=y", &q, &error));
+  EXPECT_EQ(error, "unknown parameter \"x\"; the task list takes limit, before and status");
+  EXPECT_FALSE(parse_list_query("status=finished", &q, &error));
+  EXPECT_EQ(error,
+            "status must be one of queued, running, done, error, cancelled; got \"finished\"");
   ListQuery empty;
   EXPECT_TRUE(parse_list_query("limit=&before=", &empty, &error));
   EXPECT_EQ(empty.limit, 50u);
   for (std::string_view bad : {"limit=0", "limit=501", "limit=abc", "limit=-1", "before=0",
-                               "before=x", "limit=5&limit=6", "before=1&before=2"}) {
+                               "before=x", "limit=5&limit=6", "before=1&before=2",
+                               "status=done&status=error", "Status=done"}) {
     ListQuery r;
     EXPECT_FALSE(parse_list_query(bad, &r, &error)) << bad;
   }

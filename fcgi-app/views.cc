@@ -1,5 +1,6 @@
 #include "views.h"
 
+#include "pidigits/clock.h"
 #include "response.h"
 
 namespace pidigits::fcgi {
@@ -35,9 +36,9 @@ mustache::data to_data(const json& value) {
   }
 }
 
-json index_view(const TaskPage& page, uint64_t max_digits, const std::string& row_text) {
+json index_view(const lifecycle::TaskPage& page, uint64_t max_digits, const std::string& row_text) {
   json tasks = json::array();
-  for (const Task& task : page.tasks) tasks.push_back(to_json(task));
+  for (const Task& task : page.tasks) tasks.push_back(to_json(task, now_ms()));
   return json{
       {"tasks", tasks},
       {"seq", std::to_string(page.seq)},
@@ -102,7 +103,7 @@ json pi_view(uint64_t n, const PiWindow& window, std::string_view decimals,
   const bool at_start = window.from == 1;
   const bool at_end = window.to == n;
   view["available"] = true;
-  view["task"] = task ? to_json(*task) : json(false);
+  view["task"] = task ? to_json(*task, now_ms()) : json(false);
   view["from"] = std::to_string(window.from);
   view["to"] = std::to_string(window.to);
   view["whole"] = window.whole;
@@ -120,7 +121,7 @@ json pi_view(uint64_t n, const PiWindow& window, std::string_view decimals,
 json pi_pending_view(uint64_t n, const Task& task, uint64_t max_digits) {
   json view = pi_base(n, max_digits);
   view["available"] = false;
-  view["task"] = to_json(task);
+  view["task"] = to_json(task, now_ms());
   view["from"] = "";
   view["to"] = "";
   view["whole"] = false;

@@ -12,7 +12,7 @@
 
 #include "pidigits/display.h"
 #include "pidigits/task.h"
-#include "task_list.h"
+#include "pidigits/lifecycle.h"
 
 namespace pidigits::fcgi {
 
@@ -29,7 +29,7 @@ kainjow::mustache::data to_data(const nlohmann::json& value);
 
 // index.mustache: tasks, seq, max_digits, max_digits_text, row_template,
 // has_more, next_before.
-nlohmann::json index_view(const TaskPage& page, uint64_t max_digits, const std::string& row_text);
+nlohmann::json index_view(const lifecycle::TaskPage& page, uint64_t max_digits, const std::string& row_text);
 
 // The decimals [from, to] (1-based, inclusive) shown for pi to n places.
 struct PiWindow {

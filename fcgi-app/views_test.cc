@@ -143,7 +143,7 @@ TEST(ViewsTest, ToDataFollowsMustacheJsTruthiness) {
 }
 
 TEST(ViewsTest, IndexViewAndErrorView) {
-  TaskPage page;
+  lifecycle::TaskPage page;
   page.seq = 42;
   page.next_before = 7;
   Task t;
@@ -157,7 +157,7 @@ TEST(ViewsTest, IndexViewAndErrorView) {
   EXPECT_EQ(v["next_before"], "7");
   EXPECT_EQ(v["tasks"][0]["n"], 5);
   EXPECT_EQ(v["row_template"], "<tr></tr>");
-  EXPECT_EQ(index_view(TaskPage{}, 10, "")["next_before"], "");
+  EXPECT_EQ(index_view(lifecycle::TaskPage{}, 10, "")["next_before"], "");
   EXPECT_EQ(error_view(404, "t", "m", 12)["n"], "12");
   EXPECT_EQ(error_view(400, "t", "m")["n"], "");
 }

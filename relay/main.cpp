@@ -95,10 +95,9 @@ int main(int argc, char** argv) {
   if (!parse_endpoint(listen, &endpoint)) {
     return usage_error("--listen wants HOST:PORT with a numeric address, not " + listen);
   }
-  std::string error;
-  auto config = pidigits::load_config(&error);
-  if (!config) {
-    std::fprintf(stderr, "pi-relay: %s\n", error.c_str());
+  auto config = pidigits::load_config();
+  if (!config.ok()) {
+    std::fprintf(stderr, "pi-relay: %s\n", config.status().message().c_str());
     return 2;
   }
   // hiredis writes with send(): a Redis that vanished must not kill us.

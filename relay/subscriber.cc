@@ -10,7 +10,9 @@
 #include <cstring>
 #include <string_view>
 
+#include "pidigits/clock.h"
 #include "pidigits/keys.h"
+#include "pidigits/task.h"
 #include "pidigits/log.h"
 #include "pidigits/redis.h"
 
@@ -189,7 +191,8 @@ void subscriber::on_reply(redisReply* reply) {
   if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 2) return;
   std::string_view kind = text(reply->element[0]);
   if (kind == "message" && reply->elements == 3) {
-    state_->send(std::string(text(reply->element[2])));
+    // The life cycle publishes the task's hash; browsers get the task's JSON.
+    state_->send(event_for_clients(text(reply->element[2]), now_ms()));
   } else if (kind == "subscribe") {
     state_->set_redis_connected(true);
     if (!outage_) {

@@ -33,7 +33,8 @@ bool RecordReader::drain(int fd, bool* eof) {
       want = sizeof header_ - header_got_;
     }
     if (want == 0) {  // an empty payload is complete at once
-      if (!finish_payload()) return false;
+      in_payload_ = false;
+      has_result_ = true;
       continue;
     }
     ssize_t k = read(fd, dst, want);
@@ -47,7 +48,10 @@ bool RecordReader::drain(int fd, bool* eof) {
     }
     if (in_payload_) {
       payload_got_ += static_cast<size_t>(k);
-      if (payload_got_ == payload_.size() && !finish_payload()) return false;
+      if (payload_got_ == payload_.size()) {
+        in_payload_ = false;
+        has_result_ = true;
+      }
     } else {
       header_got_ += static_cast<size_t>(k);
       if (header_got_ == sizeof header_ && !start_record()) return false;
@@ -61,27 +65,24 @@ bool RecordReader::start_record() {
   header_got_ = 0;
   if (has_result_) return fail("compute child sent data after its result");
   if (record.kind == kProgressRecord) {
-    if (record.code <= static_cast<uint32_t>(Phase::kConversion) && sink_) {
-      sink_(record.fraction, phase_name(static_cast<Phase>(record.code)));
+    if (record.code <= static_cast<uint32_t>(Phase::kConversion) && on_progress_) {
+      on_progress_(record.value, phase_name(static_cast<Phase>(record.code)));
     }
+    return true;
+  }
+  if (record.kind == kComputedRecord) {
+    if (computed_) return fail("compute child reported its end twice");
+    computed_ = true;
+    if (on_computed_) on_computed_(record.value, record.length);
     return true;
   }
   if (record.kind != kResultRecord) return fail("compute child sent an unknown record");
   // Bounded before allocating: the length comes from another process.
-  const bool ok = record.code == static_cast<uint32_t>(ComputeError::kNone);
-  if (ok ? record.length != n_ + 2 : record.length > kMaxMessage) {
-    return fail("compute child sent a result of the wrong length");
-  }
+  if (record.length > kMaxPayload) return fail("compute child sent an oversized result");
   code_ = record.code;
   payload_.resize(record.length);
   payload_got_ = 0;
   in_payload_ = true;
-  return true;
-}
-
-bool RecordReader::finish_payload() {
-  in_payload_ = false;
-  has_result_ = true;
   return true;
 }
 

@@ -31,7 +31,10 @@ class ChildProtocolTest : public ::testing::Test {
 TEST_F(ChildProtocolTest, ProgressThenResultThenEof) {
   std::vector<std::pair<double, std::string>> progress;
   ProgressSink sink = [&](double f, std::string_view phase) { progress.emplace_back(f, phase); };
-  RecordReader reader(5, sink);
+  ComputedSink computed = [&](double cpu, uint64_t rss) {
+    progress.emplace_back(cpu, "computed " + std::to_string(rss));
+  };
+  RecordReader reader(sink, computed);
   send(kProgressRecord, static_cast<uint32_t>(Phase::kSeries), 0.25, "");
   // A record split across two reads.
   Record r{kProgressRecord, static_cast<uint32_t>(Phase::kConversion), 0.9, 0};
@@ -40,41 +43,42 @@ TEST_F(ChildProtocolTest, ProgressThenResultThenEof) {
   ASSERT_TRUE(reader.drain(fds_[0], &eof));
   EXPECT_EQ(progress.size(), 1u);
   ASSERT_TRUE(write_all(fds_[1], reinterpret_cast<char*>(&r) + 10, sizeof r - 10));
-  send(kResultRecord, 0, 1.0, "3.14159");
+  send(kComputedRecord, 0, 2.5, "");
+  send(kResultRecord, 0, 1.0, "7 1024 0");
   close(fds_[1]);
   fds_[1] = -1;
   ASSERT_TRUE(reader.drain(fds_[0], &eof));
   EXPECT_TRUE(eof);
-  ASSERT_EQ(progress.size(), 2u);
+  ASSERT_EQ(progress.size(), 3u);
   EXPECT_EQ(progress[0], std::make_pair(0.25, std::string("series")));
   EXPECT_EQ(progress[1], std::make_pair(0.9, std::string("conversion")));
+  EXPECT_EQ(progress[2], std::make_pair(2.5, std::string("computed 0")));
+  EXPECT_TRUE(reader.computed());
   ASSERT_TRUE(reader.has_result());
-  EXPECT_EQ(reader.payload(), "3.14159");
+  EXPECT_EQ(reader.payload(), "7 1024 0");
 }
 
-TEST_F(ChildProtocolTest, ResultOfTheWrongLengthIsRejected) {
-  RecordReader reader(5, nullptr);
-  send(kResultRecord, 0, 1.0, "3.1415");  // n = 5 needs 7 bytes
+TEST_F(ChildProtocolTest, OversizedPayloadUnknownKindAndDoubleEndAreRejected) {
+  ProgressSink no_progress;
+  ComputedSink no_computed;
+  RecordReader reader(no_progress, no_computed);
+  send(kResultRecord, static_cast<uint32_t>(ComputeError::kBadInput), 1.0,
+       std::string(kMaxPayload + 1, 'x'));
   bool eof = false;
   EXPECT_FALSE(reader.drain(fds_[0], &eof));
   EXPECT_NE(reader.error(), "");
-}
 
-TEST_F(ChildProtocolTest, OversizedMessageAndUnknownKindAreRejected) {
-  RecordReader reader(5, nullptr);
-  send(kResultRecord, static_cast<uint32_t>(ComputeError::kBadInput), 1.0,
-       std::string(kMaxMessage + 1, 'x'));
-  bool eof = false;
-  EXPECT_FALSE(reader.drain(fds_[0], &eof));
-
-  RecordReader other(5, nullptr);
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  Record r{7, 0, 0, 0};
-  ASSERT_TRUE(write_all(fds[1], &r, sizeof r));
-  close(fds[1]);
-  EXPECT_FALSE(other.drain(fds[0], &eof));
-  close(fds[0]);
+  for (uint32_t kind : {7u, kComputedRecord}) {
+    RecordReader other(no_progress, no_computed);
+    int fds[2];
+    ASSERT_EQ(pipe(fds), 0);
+    Record r{kind, 0, 0, 0};
+    ASSERT_TRUE(write_all(fds[1], &r, sizeof r));
+    if (kind == kComputedRecord) ASSERT_TRUE(write_all(fds[1], &r, sizeof r));
+    close(fds[1]);
+    EXPECT_FALSE(other.drain(fds[0], &eof)) << kind;
+    close(fds[0]);
+  }
 }
 
 }  // namespace

@@ -5,29 +5,23 @@
 #include <nlohmann/json.hpp>
 
 #include "pidigits/clock.h"
+#include "pidigits/lifecycle.h"
 #include "pidigits/log.h"
-#include "pidigits/task_store.h"
-#include "scripts.h"
 #include "worker_id.h"
 
 namespace pidigits::worker {
 namespace {
-int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+int log_requeued(const Result<std::vector<lifecycle::Requeued>>& moved) {
+  if (!moved.ok()) return -1;
+  for (const lifecycle::Requeued& r : *moved) {
+    log::warn("requeued task ", r.n, " of dead worker ", r.worker);
+  }
+  return static_cast<int>(moved->size());
 }
 }  // namespace
 
-int reap_and_announce(RedisClient& redis, const std::string& also_reap) {
-  std::string error;
-  auto moved = reap_dead_workers(redis, also_reap, now_ms(), &error);
-  if (!moved) return -1;
-  for (const Requeued& r : *moved) {
-    log::warn("requeued task ", r.n, " from dead worker ", r.worker);
-    announce_task(redis, r.n);
-  }
-  return static_cast<int>(moved->size());
+int reap_worker(RedisClient& redis, const std::string& worker) {
+  return log_requeued(lifecycle::reap_worker(redis, worker));
 }
 
 Heartbeat::Heartbeat(RedisAddress address, std::string worker_id, const CurrentTask* current)
@@ -48,10 +42,10 @@ std::string Heartbeat::payload() const {
 }
 
 bool Heartbeat::beat(RedisClient& redis) {
-  std::string error;
-  if (!send_heartbeat(redis, id_, payload(), kHeartbeatTtlMs, &error)) {
+  Status status = lifecycle::send_heartbeat(redis, id_, payload(), kHeartbeatTtlMs);
+  if (!status.ok()) {
     // One line per outage; the client itself logs the connection's loss.
-    if (!warned_.exchange(true)) log::warn("heartbeat failed: ", error);
+    if (!warned_.exchange(true)) log::warn("heartbeat failed: ", status.message());
     return false;
   }
   if (warned_.exchange(false)) log::info("heartbeat restored");
@@ -84,6 +78,7 @@ void Heartbeat::stop() {
 
 void Heartbeat::run() {
   RedisClient redis(address_);
+  reap_after_ms_ = steady_ms() + kReapGraceMs;
   auto next_beat = std::chrono::steady_clock::now();
   auto next_reap = next_beat + kReapEvery;
   std::unique_lock lock(mutex_);
@@ -95,11 +90,14 @@ void Heartbeat::run() {
       try {
         if (now >= next_beat) {
           next_beat = now + kHeartbeatEvery;
-          beat(redis);
+          const bool was_failing = warned_.load();
+          if (beat(redis) && was_failing) reap_after_ms_ = steady_ms() + kReapGraceMs;
         }
         if (now >= next_reap) {
           next_reap = now + kReapEvery;
-          reap_and_announce(redis, "");
+          if (!warned_.load() && steady_ms() >= reap_after_ms_) {
+            log_requeued(lifecycle::reap_dead_workers(redis, ""));
+          }
         }
       } catch (const std::exception& e) {
         log::error("heartbeat thread: ", e.what());

@@ -1,10 +1,15 @@
 // The worker's heartbeat thread: proves this worker alive and reaps dead ones.
 //
 // Every 2 s it SETs pi:worker:<id> (JSON: pid, host, started_at, task) with a
-// 10 s TTL and SADDs the id to pi:workers, in one script. Every ~5 s it runs
-// the reaper (scripts.h reap_dead_workers): a worker whose key expired is dead
-// and its task goes back to the queue. Every worker runs the reaper; the
-// script is atomic, so concurrent runs are harmless.
+// 10 s TTL and SADDs the id to pi:workers (pi_heartbeat). Every ~5 s it runs
+// the reaper (pi_reap): a worker whose key expired is dead and its task goes
+// back to the queue. Every worker runs the reaper; pi_reap is atomic, so
+// concurrent runs are harmless.
+//
+// The reaper only judges heartbeats once this worker has been connected for a
+// grace period (kReapGrace): after a Redis outage every heartbeat has expired,
+// live workers included, and they need a moment to beat again. So an outage
+// reaps nobody alive and costs no task an attempt.
 //
 // The thread has its own RedisClient (a client is not thread-safe).
 #pragma once
@@ -24,15 +29,17 @@ namespace pidigits::worker {
 constexpr int64_t kHeartbeatTtlMs = 10'000;
 constexpr auto kHeartbeatEvery = std::chrono::seconds(2);
 constexpr auto kReapEvery = std::chrono::seconds(5);
+// Two missed heartbeats and a margin: every live worker has beaten by then.
+constexpr int64_t kReapGraceMs = 6'000;
 
 // The task a worker is on (0: none), shown in its heartbeat. Written by the
 // worker loop, read by the heartbeat thread.
 using CurrentTask = std::atomic<uint64_t>;
 
-// Requeues the tasks of dead workers (and of `also_reap` when not empty),
-// publishes their events and logs each one. Returns how many were requeued,
+// Returns the tasks of `worker` (known to be dead, or this worker's own
+// leftovers) to the queue and logs each one. Returns how many were requeued,
 // or -1 when Redis failed.
-int reap_and_announce(RedisClient& redis, const std::string& also_reap);
+int reap_worker(RedisClient& redis, const std::string& worker);
 
 class Heartbeat {
  public:
@@ -60,6 +67,9 @@ class Heartbeat {
   const int64_t started_at_;
   std::atomic<int64_t> last_beat_ms_{0};  // steady clock, ms; 0: never
   std::atomic<bool> warned_{false};
+  // The reaper may judge heartbeats from this time on (steady ms); pushed
+  // back by kReapGraceMs whenever a heartbeat succeeds after a failure.
+  int64_t reap_after_ms_ = 0;  // thread only
 
   std::mutex mutex_;  // guards stop_ (with wake_)
   std::condition_variable wake_;

@@ -1,14 +1,12 @@
 // pi-worker's command line: [--procs N] [--threads T] (also --procs=N).
 #pragma once
 
-#include <optional>
-#include <string>
-#include <vector>
+#include "pidigits/status.h"
 
 namespace pidigits::worker {
 
 struct Options {
-  int procs = 0;    // 0: PI_WORKERS, else the number of cores
+  int procs = 0;    // 0: PI_WORKERS, else the number of cores (Config::workers)
   int threads = 1;  // engine threads per computation
   bool help = false;
 };
@@ -16,12 +14,9 @@ struct Options {
 constexpr int kMaxProcs = 1024;
 constexpr int kMaxThreads = 64;
 
-// nullopt with a one-line *error on a bad flag or value.
-std::optional<Options> parse_options(const std::vector<std::string>& args, std::string* error);
+inline constexpr const char* kUsage = "usage: pi-worker [--procs N] [--threads T]";
 
-// PI_WORKERS (already validated by load_config), else the number of cores.
-int default_procs();
-
-const char* usage();
+// "--flag value" and "--flag=value" (pidigits/flags.h); an error is one line.
+Result<Options> parse_options(int argc, const char* const* argv);
 
 }  // namespace pidigits::worker

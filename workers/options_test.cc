@@ -2,11 +2,20 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace pidigits::worker {
 namespace {
 
 std::optional<Options> parse(std::vector<std::string> args, std::string* error) {
-  return parse_options(args, error);
+  std::vector<const char*> argv{"pi-worker"};
+  for (const auto& a : args) argv.push_back(a.c_str());
+  auto parsed = parse_options(static_cast<int>(argv.size()), argv.data());
+  *error = parsed.status().message();
+  if (!parsed.ok()) return std::nullopt;
+  return *parsed;
 }
 
 TEST(OptionsTest, DefaultsAndBothForms) {

@@ -1,17 +1,17 @@
 #include "task_runner.h"
 
 #include <chrono>
-#include <cstdio>
+#include <cmath>
 #include <exception>
 #include <thread>
 
 #include "compute_child.h"
 #include "pidigits/clock.h"
+#include "pidigits/display.h"
 #include "pidigits/engine.h"
+#include "pidigits/fault.h"
 #include "pidigits/log.h"
 #include "pidigits/process.h"
-#include "pidigits/task_store.h"
-#include "scripts.h"
 
 namespace pidigits::worker {
 namespace {
@@ -20,27 +20,15 @@ namespace {
 // so that a long computation does not flood pi:events.
 constexpr int64_t kProgressEveryMs = 250;
 constexpr double kProgressStep = 0.01;
+// Ownership is checked at least this often while computing.
+constexpr int64_t kCheckEveryMs = 1000;
 constexpr auto kRetryPause = std::chrono::seconds(1);
-
-int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string seconds_text(double seconds) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.2f s", seconds);
-  return text;
-}
-
-std::string mib(uint64_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >> 20); }
 
 }  // namespace
 
 std::string memory_message(uint64_t budget_bytes, uint64_t needed_bytes) {
-  std::string text = "needs more memory than this worker may use (" + mib(budget_bytes) + " MiB); ";
-  if (needed_bytes != 0) text += "it needs about " + mib(needed_bytes) + " MiB; ";
+  std::string text = "needs more memory than this worker may use (" + display_mebibytes(budget_bytes) + " MiB); ";
+  if (needed_bytes != 0) text += "it needs about " + display_mebibytes(needed_bytes) + " MiB; ";
   return text + "ask for fewer digits, or give workers more memory (PI_WORKER_MEMORY_MB)";
 }
 
@@ -49,6 +37,9 @@ TaskRunner::TaskRunner(RedisClient& redis, const WorkerSettings& settings, Curre
 
 void TaskRunner::run(uint64_t n) {
   current_->store(n);
+  attempt_ = 0;
+  calculated_ = false;
+  lost_ = false;
   try {
     run_unchecked(n);
   } catch (const std::exception& e) {
@@ -61,15 +52,15 @@ void TaskRunner::run(uint64_t n) {
   current_->store(0);
 }
 
-bool TaskRunner::retry(std::string_view what, const std::function<bool(std::string*)>& step) {
+bool TaskRunner::retry(std::string_view what, const std::function<Status()>& step) {
   bool warned = false;
   for (;;) {
-    std::string error;
-    if (step(&error)) {
+    Status status = step();
+    if (status.ok()) {
       if (warned) log::info(what, ": succeeded after a retry");
       return true;
     }
-    if (!warned) log::warn(what, " failed: ", error, "; retrying");
+    if (!warned) log::warn(what, " failed: ", status.message(), "; retrying");
     warned = true;
     auto until = std::chrono::steady_clock::now() + kRetryPause;
     while (std::chrono::steady_clock::now() < until) {
@@ -79,45 +70,45 @@ bool TaskRunner::retry(std::string_view what, const std::function<bool(std::stri
   }
 }
 
-double TaskRunner::seconds_since_taken() const {
-  return static_cast<double>(steady_ms() - taken_steady_ms_) / 1000.0;
-}
-
 void TaskRunner::run_unchecked(uint64_t n) {
   const std::string& id = settings_.id;
   // A stop that came with the n: give it back untouched.
   if (shutdown_requested()) return release(n, true, "the worker is stopping");
-  TakeResult taken;
-  bool ok = retry("taking task " + std::to_string(n), [&](std::string* error) {
-    auto result = take_task(redis_, id, n, now_ms(), error);
-    if (result) taken = *result;
-    return result.has_value();
+  const int64_t estimate_ms = std::llround(estimate(n, settings_.threads).seconds * 1000);
+  lifecycle::Take taken;
+  bool ok = retry("taking task " + std::to_string(n), [&] {
+    auto result = lifecycle::take_task(redis_, id, n, kMaxAttempts, estimate_ms);
+    if (result.ok()) taken = *result;
+    return result.status();
   });
   if (!ok) return release(n, true, "the worker is stopping");
 
-  switch (taken.status) {
-    case TakeStatus::kMissing:
+  switch (taken.outcome) {
+    case lifecycle::TakeOutcome::kNotListed:
+      log::warn("task ", n, " left this worker's list before it was taken (reaped?); skipped");
+      return;
+    case lifecycle::TakeOutcome::kMissing:
       log::warn("task ", n, " has no hash in Redis (deleted?); dropped it from the queue");
       return;
-    case TakeStatus::kFinished:
-      log::info("task ", n, " is already ", taken.detail, "; dropped a duplicate queue entry");
+    case lifecycle::TakeOutcome::kFinished:
+      log::info("task ", n, " is already ", taken.detail, "; dropped a stale queue entry");
       return;
-    case TakeStatus::kBusy:
+    case lifecycle::TakeOutcome::kBusy:
       log::info("task ", n, " is running on ", taken.detail, "; dropped a duplicate queue entry");
       return;
-    case TakeStatus::kGaveUp:
+    case lifecycle::TakeOutcome::kGaveUp:
       log::error("task ", n, " error: ", taken.detail);
-      announce_task(redis_, n);
       return;
-    case TakeStatus::kTaken:
+    case lifecycle::TakeOutcome::kTaken:
       break;
   }
+  attempt_ = taken.attempts;
   taken_steady_ms_ = steady_ms();
   log::info("task ", n, " taken (attempt ", taken.attempts, ")");
-  announce_task(redis_, n);
+  fault_point("after-take", attempt_);
 
   if (shutdown_requested()) return release(n, true, "the worker is stopping");
-  if (taken.cached) return store(n, std::string(), "cached");
+  if (taken.cached) return store(n, lifecycle::Staged{}, "cached");
   if (n > settings_.max_digits || n > kMaxDigits) {
     return fail(n, "n is above the maximum of " +
                        std::to_string(std::min<uint64_t>(settings_.max_digits, kMaxDigits)) +
@@ -131,21 +122,56 @@ void TaskRunner::run_unchecked(uint64_t n) {
   compute(n);
 }
 
+bool TaskRunner::check(uint64_t n) {
+  if (shutdown_requested() || lost_) return true;
+  const int64_t now = steady_ms();
+  const bool changed = progress_ - progress_sent_ >= kProgressStep;
+  if (now - sent_at_ms_ < (changed ? kProgressEveryMs : kCheckEveryMs)) return false;
+  sent_at_ms_ = now;
+  // Unchanged values write nothing: then this is only the ownership check.
+  auto ours = lifecycle::report_progress(redis_, settings_.id, n, progress_, phase_);
+  if (!ours.ok()) return false;  // Redis out of reach: keep computing
+  progress_sent_ = progress_;
+  if (!*ours) {
+    log::warn("task ", n, " is no longer this worker's (cancelled, deleted or reassigned); "
+              "stopping its computation");
+    lost_ = true;
+  }
+  return lost_;
+}
+
 void TaskRunner::compute(uint64_t n) {
-  progress_at_ms_ = steady_ms();
-  progress_sent_ = 0;
-  ComputeRequest request{n, settings_.threads, settings_.memory_budget};
-  ChildResult result = run_compute_child(
-      request,
-      [&](double fraction, std::string_view phase) { report_progress(n, fraction, phase); },
-      shutdown_requested);
+  progress_ = 0;
+  phase_.clear();
+  progress_sent_ = -1;
+  sent_at_ms_ = 0;
+  ComputeRequest request{n,
+                         settings_.threads,
+                         settings_.memory_budget,
+                         settings_.redis,
+                         settings_.id,
+                         settings_.chunk_bytes};
+  ChildCallbacks callbacks;
+  callbacks.on_progress = [&](double fraction, std::string_view phase) {
+    progress_ = fraction;
+    phase_ = phase;
+  };
+  callbacks.on_computed = [&](double cpu_seconds, uint64_t peak_rss_bytes) {
+    fault_point("after-computed", attempt_);
+    lifecycle::Usage usage{static_cast<int64_t>(cpu_seconds * 1000),
+                           static_cast<int64_t>(peak_rss_bytes)};
+    // While the child stages the digits: a failure here is retried by store().
+    if (!mark_calculated(n, "computed", usage)) lost_ = true;
+  };
+  callbacks.should_stop = [&] { return check(n); };
+  ChildResult result = run_compute_child(request, callbacks);
 
   switch (result.outcome) {
     case ChildOutcome::kDone:
-      log::info("task ", n, " calculated in ", seconds_text(result.seconds));
-      return store(n, result.digits, "computed");
+      log::info("task ", n, " calculated in ", display_duration(std::llround(result.seconds * 1000)));
+      return store(n, result.staged, "computed");
     case ChildOutcome::kStopped:
-      return release(n, true, "the worker is stopping");
+      return release(n, true, lost_ ? "no longer ours" : "the worker is stopping");
     case ChildOutcome::kOutOfMemory:
       log::warn("task ", n, ": out of memory: ", result.message);
       return fail(n, memory_message(settings_.memory_budget, 0));
@@ -156,97 +182,91 @@ void TaskRunner::compute(uint64_t n) {
   }
 }
 
-void TaskRunner::report_progress(uint64_t n, double fraction, std::string_view phase) {
-  int64_t now = steady_ms();
-  if (now - progress_at_ms_ < kProgressEveryMs || fraction - progress_sent_ < kProgressStep) return;
-  progress_at_ms_ = now;
-  progress_sent_ = fraction;
-  std::string error;
-  // A failed update is not retried: the next one carries newer progress.
-  auto ours = set_progress(redis_, settings_.id, n, fraction, std::string(phase), now_ms(), &error);
-  if (ours.value_or(false)) announce_task(redis_, n);
+// One try, and false only when the task is known not to be ours: a Redis
+// failure leaves calculated_ unset and store() tries again.
+bool TaskRunner::mark_calculated(uint64_t n, std::string_view source,
+                                 const lifecycle::Usage& usage) {
+  auto ours = lifecycle::mark_calculated(redis_, settings_.id, n, source, usage);
+  if (!ours.ok()) return true;
+  calculated_ = *ours;
+  if (calculated_) fault_point("after-calculated", attempt_);
+  return calculated_;
 }
 
-void TaskRunner::store(uint64_t n, const std::string& digits, std::string_view source) {
+void TaskRunner::store(uint64_t n, const lifecycle::Staged& staged, std::string_view source) {
   const std::string& id = settings_.id;
-  bool ours = false;
-  bool ok = retry("marking task " + std::to_string(n) + " calculated", [&](std::string* error) {
-    auto result = mark_calculated(redis_, id, n, std::string(source), now_ms(), error);
-    if (result) ours = *result;
-    return result.has_value();
-  });
-  if (!ok) return release(n, true, "the worker is stopping");
-  if (!ours) {
-    log::warn("task ", n, " was reassigned while this worker had it (heartbeat lost?); dropped it");
-    // The digits are still good: the store script keeps them if longer.
-    std::string error;
-    if (!digits.empty()) store_result(redis_, id, n, digits, now_ms(), &error);
-    return;
+  bool ours = true;
+  if (!calculated_) {
+    bool ok = retry("marking task " + std::to_string(n) + " calculated", [&] {
+      auto result = lifecycle::mark_calculated(redis_, id, n, source, lifecycle::Usage{});
+      if (result.ok()) ours = *result;
+      return result.status();
+    });
+    if (!ok) return release(n, true, "the worker is stopping");
+    calculated_ = ours;
   }
-  announce_task(redis_, n);
-
-  StoreResult stored;
-  ok = retry("storing task " + std::to_string(n), [&](std::string* error) {
-    auto result = store_result(redis_, id, n, digits, now_ms(), error);
-    if (result) stored = *result;
-    return result.has_value();
+  fault_point("before-store", attempt_);
+  // Even when the task is no longer ours, the staged digits are good: pi_store
+  // commits them if they are longer than the stored ones.
+  lifecycle::Store stored;
+  bool ok = retry("storing task " + std::to_string(n), [&] {
+    auto result = lifecycle::store_result(redis_, id, n, staged);
+    if (result.ok()) stored = *result;
+    return result.status();
   });
   if (!ok) return release(n, true, "the worker is stopping");
-  switch (stored.status) {
-    case StoreStatus::kStored:
-      announce_task(redis_, n);
+  switch (stored.outcome) {
+    case lifecycle::StoreOutcome::kStored:
+      fault_point("after-store", attempt_);
       if (source == "cached") {
         log::info("task ", n, " stored (cached), digit ", stored.digit);
       } else {
-        log::info("task ", n, " stored in ", seconds_text(seconds_since_taken()), ", digit ",
+        log::info("task ", n, " stored in ",
+                  display_duration(steady_ms() - taken_steady_ms_), ", digit ",
                   stored.digit);
       }
       return;
-    case StoreStatus::kLost:
-      log::warn("task ", n,
-                " was reassigned while this worker had it (heartbeat lost?); dropped it");
+    case lifecycle::StoreOutcome::kLost:
+      log::warn("task ", n, " is no longer this worker's (cancelled, deleted or reassigned); "
+                "its digits were kept if longer");
       return;
-    case StoreStatus::kShort:
-      // pi:digits was deleted or cut under us: compute it after all.
-      return release(n, true, "pi:digits no longer holds its digits");
+    case lifecycle::StoreOutcome::kShort:
+      // The stored digits were deleted or cut under us: compute it after all.
+      return release(n, true, "the stored digits no longer hold it");
   }
 }
 
 void TaskRunner::fail(uint64_t n, const std::string& message) {
-  std::string error;
-  auto ours = fail_task(redis_, settings_.id, n, message, now_ms(), &error);
-  if (!ours) {
-    log::error("task ", n, ": cannot record its error (", error, "): ", message);
+  auto ours = lifecycle::fail_task(redis_, settings_.id, n, message);
+  if (!ours.ok()) {
+    log::error("task ", n, ": cannot record its error (", ours.status().message(), "): ", message);
     return;
   }
-  if (!*ours) return;
-  log::error("task ", n, " error: ", message);
-  announce_task(redis_, n);
+  if (*ours) log::error("task ", n, " error: ", message);
 }
 
 void TaskRunner::release(uint64_t n, bool stopped, const std::string& why) {
-  std::string error;
   const std::string crash_message = "gave up after " + std::to_string(kMaxAttempts) +
                                     " attempts: the computation crashed each time (last: " + why +
                                     ")";
   // One try: on a stop there is no time for more, and if Redis is down the
   // reaper returns the task once this worker's heartbeat has expired.
-  auto status = release_task(redis_, settings_.id, n, stopped, crash_message, now_ms(), &error);
-  if (!status) {
-    log::error("task ", n, ": cannot return it to the queue (", error, "); the reaper will");
+  auto status =
+      lifecycle::release_task(redis_, settings_.id, n, stopped, kMaxAttempts, crash_message);
+  if (!status.ok()) {
+    log::error("task ", n, ": cannot return it to the queue (", status.status().message(),
+               "); the reaper will");
     return;
   }
   switch (*status) {
-    case ReleaseStatus::kRequeued:
+    case lifecycle::Release::kRequeued:
       log::warn("task ", n, " returned to the queue: ", why);
-      announce_task(redis_, n);
       return;
-    case ReleaseStatus::kGaveUp:
+    case lifecycle::Release::kGaveUp:
       log::error("task ", n, " error: ", crash_message);
-      announce_task(redis_, n);
       return;
-    case ReleaseStatus::kDropped:
-    case ReleaseStatus::kLost:
+    case lifecycle::Release::kDropped:
+    case lifecycle::Release::kLost:
       return;
   }
 }

@@ -6,9 +6,9 @@
 #include "heartbeat.h"
 #include "pidigits/config.h"
 #include "pidigits/keys.h"
+#include "pidigits/lifecycle.h"
 #include "pidigits/log.h"
 #include "pidigits/process.h"
-#include "scripts.h"
 
 namespace pidigits::worker {
 namespace {
@@ -25,20 +25,28 @@ void pause_unless_stopping(std::chrono::milliseconds pause) {
   }
 }
 
+struct LoopState {
+  bool warned = false;    // a failing BLMOVE was logged
+  bool leftover = false;  // our processing list may still hold an n
+};
+
 // Waits for the next n; 0 when none came (timeout, Redis down, stop).
-uint64_t next_task(RedisClient& redis, const std::string& id, bool* warned) {
+uint64_t next_task(RedisClient& redis, const std::string& id, LoopState* state) {
   const std::string processing = keys::processing(id);
   // BLMOVE pi:queue pi:processing:<id> RIGHT LEFT 1
   Reply reply =
       redis.command({"BLMOVE", keys::queue(), processing, "RIGHT", "LEFT", kBlockSeconds});
   if (!reply.ok()) {
-    if (!*warned)
+    if (!state->warned)
       log::warn("cannot take from ", keys::queue(), ": ", reply.error(), "; backing off");
-    *warned = true;
+    state->warned = true;
+    // The move may have happened and only its reply been lost (a Redis stall
+    // past the timeout, a restart): the n would sit in our list unseen.
+    state->leftover = true;
     pause_unless_stopping(kBackoff);
     return 0;
   }
-  *warned = false;
+  state->warned = false;
   if (reply.is_nil()) return 0;
   std::string text = reply.string().value_or("");
   uint64_t n = 0;
@@ -56,18 +64,13 @@ int64_t processing_length(RedisClient& redis, const std::string& id) {
   return reply.integer().value_or(-1);
 }
 
-struct LoopState {
-  bool warned = false;    // a failing BLMOVE was logged
-  bool leftover = false;  // our processing list may still hold an n
-};
-
 // One turn of the loop: clean up, check the heartbeat, take and run one task.
 void step(RedisClient& redis, TaskRunner& runner, Heartbeat& heartbeat, const std::string& id,
           LoopState* state) {
   // A task whose last step failed (Redis lost at that moment) would sit in
   // our list forever: the reaper only looks at dead workers. Reap ourselves.
   if (state->leftover) {
-    if (reap_and_announce(redis, id) < 0 || !heartbeat.beat(redis)) {
+    if (reap_worker(redis, id) < 0 || !heartbeat.beat(redis)) {
       pause_unless_stopping(kBackoff);
       return;
     }
@@ -79,7 +82,7 @@ void step(RedisClient& redis, TaskRunner& runner, Heartbeat& heartbeat, const st
     if (!heartbeat.beat(redis)) pause_unless_stopping(kBackoff);
     return;
   }
-  uint64_t n = next_task(redis, id, &state->warned);
+  uint64_t n = next_task(redis, id, state);
   if (n == 0) return;
   runner.run(n);
   state->leftover = processing_length(redis, id) != 0;
@@ -95,8 +98,13 @@ int run_worker(const WorkerSettings& settings) {
   CurrentTask current{0};
   Heartbeat heartbeat(settings.redis, id, &current);
 
-  // Start-up: anything left under our id belongs to a dead process.
-  while (!shutdown_requested() && reap_and_announce(redis, id) < 0) pause_unless_stopping(kBackoff);
+  // Start-up: the library (lifecycle.lua) must be in Redis before the first call.
+  while (!shutdown_requested()) {
+    Status installed = lifecycle::install(redis, settings.chunk_bytes);
+    if (installed.ok()) break;
+    log::warn("cannot load the task life cycle into Redis: ", installed.message(), "; retrying");
+    pause_unless_stopping(kBackoff);
+  }
   heartbeat.beat(redis);
   heartbeat.start();
 
@@ -116,8 +124,7 @@ int run_worker(const WorkerSettings& settings) {
   heartbeat.stop();
   // Unregister: SREM pi:workers (with whatever is left in our list, normally
   // nothing, back to the queue), then DEL the heartbeat.
-  std::string error;  // unregister_worker's; Redis itself is logged by the client
-  if (reap_and_announce(redis, id) < 0 || !unregister_worker(redis, id, &error)) {
+  if (reap_worker(redis, id) < 0 || !lifecycle::unregister_worker(redis, id).ok()) {
     log::warn("cannot unregister (Redis unavailable?); the reaper will once the heartbeat expires");
   }
   log::info("worker ", id, " stopped");

@@ -13,7 +13,7 @@
 
 #include "pidigits/engine.h"
 #include "pidigits/keys.h"
-#include "test_redis.h"
+#include "testing/fixture.h"
 
 extern char** environ;
 
@@ -21,8 +21,15 @@ namespace pidigits::worker {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using testing::EventListener;
-using testing::RedisTest;
+using pidigits::testing::EventListener;
+using pidigits::testing::RedisTest;
+
+// "host:pid:token" -> pid.
+pid_t pid_of(const std::string& worker) {
+  size_t token = worker.rfind(':');
+  size_t pid = worker.rfind(':', token - 1);
+  return std::stoi(worker.substr(pid + 1, token - pid - 1));
+}
 
 // A pi-worker master process with its stderr in a file (shown if a test fails).
 class WorkerProcess {
@@ -109,7 +116,7 @@ TEST_F(WorkerE2ETest, ComputesAndStoresATask) {
   std::string pi;
   ASSERT_EQ(compute_pi(1000, ComputeOptions{}, &pi).error, ComputeError::kNone);
   EXPECT_EQ(t->digit, pi[1001] - '0');
-  EXPECT_EQ(get(std::string(keys::digits())), pi);
+  EXPECT_EQ(stored_digits(), pi);
   EXPECT_EQ(workers_registered(), 1u);
 
   EXPECT_EQ(worker.terminate(std::chrono::seconds(3)), 0);
@@ -125,11 +132,11 @@ TEST_F(WorkerE2ETest, KilledWorkersTaskIsRequeuedAndFinishedByAnother) {
   auto first = events.read_until([](const EventListener::Event& e) { return e.stage == "taken"; });
   ASSERT_FALSE(first.empty());
   const std::string victim = first.back().worker;
-  pid_t pid = std::stoi(victim.substr(victim.rfind(':') + 1));
+  pid_t pid = pid_of(victim);
   ASSERT_EQ(kill(pid, SIGKILL), 0);
 
-  // The master starts a new child at once; the reaper (in it) requeues the
-  // task once the victim's heartbeat expires (10 s), and the new child takes it.
+  // The master requeues the task of its dead child at once and starts a new
+  // child, which takes it.
   auto seen = events.read_until([&](const EventListener::Event& e) {
     return e.n == n && (e.stage == "stored" || e.stage == "error");
   });
@@ -173,7 +180,7 @@ TEST_F(WorkerE2ETest, CrashedComputationIsRetried) {
   auto taken = wait_for(
       n, [](const Task& t) { return t.stage == Stage::kTaken; }, std::chrono::seconds(10));
   ASSERT_TRUE(taken);
-  pid_t pid = std::stoi(taken->worker.substr(taken->worker.rfind(':') + 1));
+  pid_t pid = pid_of(taken->worker);
   pid_t child = compute_child_of(pid, std::chrono::seconds(5));
   ASSERT_GT(child, 0);
   ASSERT_EQ(kill(child, SIGSEGV), 0);

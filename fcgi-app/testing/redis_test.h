@@ -1,12 +1,14 @@
 // Base fixture for tests against a real redis-server: one server per test
-// suite, emptied before each test.
+// suite, emptied before each test, with the task life cycle loaded.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <memory>
 
+#include "pidigits/lifecycle.h"
 #include "pidigits/redis.h"
+#include "testing/fixture.h"
 #include "testing/redis_server.h"
 
 namespace pidigits::fcgi::testing {
@@ -25,6 +27,11 @@ class RedisTest : public ::testing::Test {
     ASSERT_TRUE(server_->ok()) << "cannot start redis-server";
     redis_ = std::make_unique<RedisClient>(server_->address());
     ASSERT_TRUE(redis_->command({"FLUSHALL"}).ok());
+    Status installed = lifecycle::install(*redis_, 1 << 20);
+    ASSERT_TRUE(installed.ok()) << installed.message();
+  }
+  void put_digits(std::string_view digits, uint64_t chunk_bytes = 1 << 20) {
+    pidigits::testing::put_digits(*redis_, digits, chunk_bytes);
   }
   int64_t integer(std::initializer_list<std::string_view> command) {
     return redis_->command(command).integer().value_or(-1);

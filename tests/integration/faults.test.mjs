@@ -18,8 +18,8 @@ test('a worker killed with SIGKILL mid-task loses nothing; the task completes el
   try {
     const n = 3000000;
     const running = await runningTask(stack, n);
-    // The worker id is host:pid of the pre-forked child computing it.
-    const workerPid = Number(running.worker.split(':').at(-1));
+    // The worker id is host:pid:token of the pre-forked child computing it.
+    const workerPid = Number(running.worker.split(':').at(-2));
     assert.ok(alive(workerPid), `worker ${running.worker} is alive`);
     process.kill(workerPid, 'SIGKILL');
     const done = await stack.waitDone(n, 120000);

@@ -78,6 +78,8 @@ export class Stack {
       PI_FCGI_PROCS: '2',
       PI_SUBMIT_RATE: '1000',
       PI_SUBMIT_BURST: '1000',
+      // Every test client is 127.0.0.1: tests of the per-client limits set their own.
+      PI_MAX_QUEUED_PER_CLIENT: '1000',
       ...env,
     };
     this.url = `http://127.0.0.1:${this.httpPort}`;
@@ -137,8 +139,8 @@ export class Stack {
     return execFileSync('redis-cli', ['-p', String(this.redisPort), ...args], { encoding: 'utf8' }).trim();
   }
 
-  async post(body, headers = { 'Content-Type': 'application/json' }) {
-    const res = await fetch(`${this.url}/api/tasks`, { method: 'POST', headers, body });
+  async post(body, headers = { 'Content-Type': 'application/json' }, path = '/api/tasks') {
+    const res = await fetch(`${this.url}${path}`, { method: 'POST', headers, body });
     const text = await res.text();
     let json = null;
     try { json = JSON.parse(text); } catch { /* not JSON: the test decides */ }

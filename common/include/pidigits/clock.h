@@ -8,6 +8,8 @@
 namespace pidigits {
 
 int64_t now_ms();
+// A monotonic clock in milliseconds, for intervals and deadlines (never stored).
+int64_t steady_ms();
 // "2026-11-26T04:15:46.123Z" (UTC), for JSON and logs.
 std::string iso_time(int64_t ms);
 

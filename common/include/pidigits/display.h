@@ -14,5 +14,7 @@ std::string display_time(int64_t ms);
 std::string display_duration(int64_t ms);
 // "100,000,000".
 std::string display_count(uint64_t value);
+// Bytes as whole MiB, rounded up, grouped: "1,024".
+std::string display_mebibytes(uint64_t bytes);
 
 }  // namespace pidigits

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "pidigits/config.h"
+#include "pidigits/status.h"
 
 namespace pidigits {
 
@@ -33,6 +34,11 @@ class Reply {
 
   bool ok() const { return reply_ != nullptr && error_.empty(); }
   const std::string& error() const { return error_; }
+  // Why it failed, as a Status: no reply at all is kUnavailable; an error
+  // reply is Redis refusing: OOM (maxmemory) is kResourceExhausted, a server
+  // busy, loading or read-only is kUnavailable, anything else kInternal.
+  // REQUIRES: !ok()
+  Status status() const;
   const redisReply* get() const { return reply_.get(); }
 
   bool is_nil() const { return ok() && reply_->type == REDIS_REPLY_NIL; }
