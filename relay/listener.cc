@@ -6,11 +6,10 @@
 
 namespace pidigits::relay {
 
-listener::listener(net::io_context& ioc, std::shared_ptr<shared_state> state)
-    : ioc_(ioc), acceptor_(net::make_strand(ioc)), retry_(acceptor_.get_executor()),
-      state_(std::move(state)) {}
+Listener::Listener(net::io_context& ioc, std::shared_ptr<SharedState> state)
+    : acceptor_(ioc.get_executor()), retry_(ioc.get_executor()), state_(std::move(state)) {}
 
-beast::error_code listener::open(const tcp::endpoint& endpoint) {
+beast::error_code Listener::open(const tcp::endpoint& endpoint) {
   beast::error_code ec;
   acceptor_.open(endpoint.protocol(), ec);
   if (ec) return ec;
@@ -23,14 +22,14 @@ beast::error_code listener::open(const tcp::endpoint& endpoint) {
   return ec;
 }
 
-tcp::endpoint listener::local_endpoint() const {
+tcp::endpoint Listener::local_endpoint() const {
   beast::error_code ec;
   return acceptor_.local_endpoint(ec);
 }
 
-void listener::run() { do_accept(); }
+void Listener::run() { do_accept(); }
 
-void listener::stop() {
+void Listener::stop() {
   net::post(acceptor_.get_executor(), [self = shared_from_this()] {
     beast::error_code ignored;
     self->retry_.cancel();
@@ -38,14 +37,11 @@ void listener::stop() {
   });
 }
 
-void listener::do_accept() {
-  // Each connection gets its own strand, so handlers of one connection never
-  // run concurrently even if the io_context ever gets more threads.
-  acceptor_.async_accept(net::make_strand(ioc_),
-                         beast::bind_front_handler(&listener::on_accept, shared_from_this()));
+void Listener::do_accept() {
+  acceptor_.async_accept(beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
 }
 
-void listener::on_accept(beast::error_code ec, tcp::socket socket) {
+void Listener::on_accept(beast::error_code ec, Socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;  // stopping
   if (ec) {
     // Not a reason to stop serving (EMFILE passes when clients leave), but
@@ -58,7 +54,11 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
-  std::make_shared<http_session>(std::move(socket), state_)->run();
+  // Events are small and latency is the point: send each one at once rather
+  // than let Nagle hold it until the previous one is acknowledged.
+  beast::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  std::make_shared<HttpSession>(std::move(socket), state_)->run();
   do_accept();
 }
 
