@@ -73,23 +73,29 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
 // An upgrade -> 101 and a WebsocketSession | 403 foreign Origin | 503 full
 void HttpSession::upgrade() {
   const auto& request = parser_->get();
+  // nginx names the browser's address (X-Real-IP); log lines are about the
+  // browser. Only a name for the log, so it is not validated, just bounded.
+  auto real_ip = request.find("X-Real-IP");
+  std::string client =
+      real_ip == request.end() ? peer_ : std::string(view(real_ip->value()).substr(0, 64));
   auto origin_field = request.find(http::field::origin);
   std::optional<std::string_view> origin;
   if (origin_field != request.end()) origin = view(origin_field->value());
   if (!state_->origins().allows(origin, view(request[http::field::host]))) {
-    log::warn("client ", peer_, " refused: Origin ", *origin, " is not this site's (Host ",
+    log::warn("client ", client, " refused: Origin ", *origin, " is not this site's (Host ",
               view(request[http::field::host]), ") nor in PI_ALLOWED_ORIGINS");
     return reply(http::status::forbidden,
                  error_json("This page's origin may not open the pidigits WebSocket; the "
                             "operator can add it to PI_ALLOWED_ORIGINS."));
   }
   if (state_->full()) {
-    log::warn("client ", peer_, " refused: ", state_->size(), " clients is the limit");
+    log::warn("client ", client, " refused: ", state_->size(), " clients is the limit");
     return reply(http::status::service_unavailable,
                  error_json("The relay has too many clients; try again later."));
   }
   // Any path: nginx decides which URL reaches the relay.
-  std::make_shared<WebsocketSession>(stream_.release_socket(), state_)->run(parser_->release());
+  std::make_shared<WebsocketSession>(stream_.release_socket(), state_, std::move(client))
+      ->run(parser_->release());
 }
 
 void HttpSession::reply(http::status status, std::string body, std::string_view content_type) {

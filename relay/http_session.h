@@ -32,9 +32,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
              std::string_view content_type = "application/json");
   void on_write(bool keep_alive, beast::error_code ec, std::size_t bytes);
 
-  TcpStream stream_;  // its timeout bounds the wait for a request
+  Stream stream_;  // its timeout bounds the wait for a request
   std::shared_ptr<SharedState> state_;
-  const std::string peer_;
+  const std::string peer_;  // the socket's peer: nginx, for clients that come through it
   beast::flat_buffer buffer_;
   // A fresh parser per request: Beast parsers are single-use.
   std::optional<http::request_parser<http::string_body>> parser_;

@@ -1,4 +1,4 @@
-// pi-relay [--listen 127.0.0.1:8082] [--max-clients 20000]
+// pi-relay [--listen 127.0.0.1:8082] [--listen unix:PATH ...] [--max-clients 20000]
 //
 // Every message on Redis' pi:events, to every connected WebSocket client.
 // Parses flags and PI_ALLOWED_ORIGINS, raises its open-file limit, installs
@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fd_limit.h"
 #include "listener.h"
@@ -27,7 +28,8 @@ namespace {
 using namespace pidigits::relay;
 namespace log = pidigits::log;
 
-constexpr const char* kUsage = "usage: pi-relay [--listen HOST:PORT] [--max-clients N]";
+constexpr const char* kUsage =
+    "usage: pi-relay [--listen HOST:PORT | --listen unix:PATH]... [--max-clients N]";
 // Sessions get this long to finish their close handshakes on SIGTERM.
 constexpr auto kStopGrace = std::chrono::milliseconds(1500);
 // Descriptors kept for everything that is not a WebSocket client: the
@@ -37,23 +39,6 @@ constexpr uint64_t kSpareDescriptors = 256;
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "pi-relay: %s (%s)\n", message.c_str(), kUsage);
   return 2;
-}
-
-// "127.0.0.1:8082" or "[::1]:8082".
-bool parse_endpoint(std::string_view text, tcp::endpoint* out) {
-  auto colon = text.rfind(':');
-  if (colon == std::string_view::npos) return false;
-  std::string_view host = text.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  uint64_t port = 0;
-  if (!pidigits::parse_uint(text.substr(colon + 1), 0, 65535, &port)) return false;
-  beast::error_code ec;
-  auto address = net::ip::make_address(std::string(host), ec);
-  if (ec) return false;
-  *out = tcp::endpoint(address, static_cast<unsigned short>(port));
-  return true;
 }
 
 // Stops the io_context once every WebSocket session is gone (its close
@@ -77,7 +62,7 @@ void stop_when_drained(net::io_context& ioc, Timer& timer,
 
 int main(int argc, char** argv) {
   log::set_program("pi-relay");
-  std::string listen = "127.0.0.1:8082";
+  std::vector<ListenAddress> listen;
   uint64_t max_clients = 20000;
   for (int i = 1; i < argc; ++i) {
     std::string_view flag = argv[i];
@@ -88,7 +73,11 @@ int main(int argc, char** argv) {
     if (i + 1 >= argc) return usage_error("unknown flag or missing value: " + std::string(flag));
     std::string_view value = argv[++i];
     if (flag == "--listen") {
-      listen = value;
+      listen.emplace_back();
+      if (!parse_listen_address(value, &listen.back())) {
+        return usage_error("--listen wants HOST:PORT with a numeric address or unix:PATH, not " +
+                           std::string(value));
+      }
     } else if (flag == "--max-clients") {
       if (!pidigits::parse_uint(value, 1, 1'000'000, &max_clients)) {
         return usage_error("--max-clients wants a number from 1 to 1000000, not " +
@@ -98,9 +87,9 @@ int main(int argc, char** argv) {
       return usage_error("unknown flag " + std::string(flag));
     }
   }
-  tcp::endpoint endpoint;
-  if (!parse_endpoint(listen, &endpoint)) {
-    return usage_error("--listen wants HOST:PORT with a numeric address, not " + listen);
+  if (listen.empty()) {
+    listen.emplace_back();
+    parse_listen_address("127.0.0.1:8082", &listen.back());
   }
   std::string error;
   auto config = pidigits::load_config(&error);
@@ -132,10 +121,15 @@ int main(int argc, char** argv) {
   // The other core is nginx's, which forwards each message once more.
   net::io_context ioc{1};
   auto state = std::make_shared<SharedState>(ioc.get_executor(), max_clients, std::move(*origins));
-  auto acceptor = std::make_shared<Listener>(ioc, state);
-  if (auto ec = acceptor->open(endpoint)) {
-    log::error("cannot listen on ", listen, ": ", ec.message());
-    return 1;
+  std::vector<std::shared_ptr<Listener>> listeners;
+  std::string addresses;
+  for (const auto& address : listen) {
+    listeners.push_back(std::make_shared<Listener>(ioc, state));
+    if (auto ec = listeners.back()->open(address)) {
+      log::error("cannot listen on ", address.text, ": ", ec.message());
+      return 1;
+    }
+    addresses += (addresses.empty() ? "" : " and ") + address.text;
   }
   Subscriber redis(config->redis, state);
 
@@ -144,18 +138,17 @@ int main(int argc, char** argv) {
   signals.async_wait([&](beast::error_code ec, int signal) {
     if (ec) return fail(ec, "signal");
     log::info("stopping on signal ", signal, "; closing ", state->size(), " clients");
-    acceptor->stop();
+    for (auto& listener : listeners) listener->stop();
     redis.stop();
     state->close_all();
     stop_when_drained(ioc, drain_timer, state, std::chrono::steady_clock::now() + kStopGrace);
   });
 
-  acceptor->run();
-  auto bound = acceptor->local_endpoint();
+  for (auto& listener : listeners) listener->run();
   std::string listed;
   for (const auto& origin : state->origins().listed()) listed += " " + origin;
-  log::info("listening on ", bound.address().to_string(), ":", bound.port(), ", Redis at ",
-            pidigits::describe(config->redis), ", at most ", max_clients,
+  log::info("listening on ", addresses, ", Redis at ", pidigits::describe(config->redis),
+            ", at most ", max_clients,
             " clients, origins allowed besides the page's own:", listed.empty() ? " none" : listed);
   redis.start();
   ioc.run();

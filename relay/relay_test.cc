@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -216,6 +217,30 @@ TEST_F(Relay, RaisesItsOwnOpenFileLimit) {
   }
 }
 
+TEST_F(Relay, ServesAUnixSocketBesideTcp) {
+  kill_and_reap(relay_pid_);
+  std::string path = dir_ + "/relay.sock";
+  start_relay({"--listen", "unix:" + path});
+  struct stat st {};
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0666u) << "nginx's workers run as another user";
+
+  RawConn conn(path);
+  ASSERT_TRUE(conn.connected());
+  ASSERT_NE(conn.upgrade().find(" 101 "), std::string::npos);
+  EXPECT_TRUE(wait_for_clients(1));  // /healthz over TCP counts it
+  publish("over the socket");
+  // One unmasked text frame: FIN + text, length 15, the payload.
+  EXPECT_EQ(conn.receive(500ms), "\x81\x0fover the socket");
+
+  // A relay killed with SIGKILL leaves its socket behind; the next one takes the path over.
+  kill_and_reap(relay_pid_);
+  start_relay({"--listen", "unix:" + path});
+  RawConn again(path);
+  ASSERT_TRUE(again.connected());
+  EXPECT_NE(again.upgrade().find(" 101 "), std::string::npos);
+}
+
 TEST_F(Relay, BroadcastReachesTwoClientsInOrderUnchanged) {
   WsClient a, b;
   ASSERT_TRUE(a.connect(relay_port_, "/ws")) << a.error();
@@ -402,6 +427,7 @@ TEST(RelayFlags, BadFlagsExitWithStatus2AndOneLine) {
                                        {"--listen", "localhost"},
                                        {"--listen", "not-an-address:8082"},
                                        {"--listen", "127.0.0.1:70000"},
+                                       {"--listen", "unix:"},
                                        {"--max-clients", "0"}}) {
     std::filesystem::remove(log);
     bad.insert(bad.begin(), PI_RELAY_BIN);

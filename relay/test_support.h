@@ -39,7 +39,8 @@ void kill_and_reap(pid_t& pid);
 
 class RawConn {
  public:
-  explicit RawConn(int port);
+  explicit RawConn(int port);                      // 127.0.0.1:port
+  explicit RawConn(const std::string& unix_path);  // a Unix socket
   ~RawConn();
   RawConn(const RawConn&) = delete;
   RawConn& operator=(const RawConn&) = delete;

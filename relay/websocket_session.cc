@@ -4,8 +4,9 @@
 
 namespace pidigits::relay {
 
-WebsocketSession::WebsocketSession(Socket&& socket, std::shared_ptr<SharedState> state)
-    : ws_(std::move(socket)), state_(std::move(state)), peer_(describe(ws_.next_layer())) {}
+WebsocketSession::WebsocketSession(Socket&& socket, std::shared_ptr<SharedState> state,
+                                   std::string peer)
+    : ws_(std::move(socket)), state_(std::move(state)), peer_(std::move(peer)) {}
 
 WebsocketSession::~WebsocketSession() {
   state_->leave(this);

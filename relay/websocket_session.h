@@ -29,7 +29,8 @@ class WebsocketSession : public std::enable_shared_from_this<WebsocketSession> {
   // Browsers send nothing the relay needs; a small cap keeps garbage cheap.
   static constexpr std::size_t kMaxIncomingMessage = 4 << 10;
 
-  WebsocketSession(Socket&& socket, std::shared_ptr<SharedState> state);
+  // `peer` names the client in log lines.
+  WebsocketSession(Socket&& socket, std::shared_ptr<SharedState> state, std::string peer);
   ~WebsocketSession();
 
   // Completes the handshake for an upgrade request read by HttpSession.
