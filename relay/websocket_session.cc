@@ -76,7 +76,8 @@ void WebsocketSession::deliver(const std::shared_ptr<const std::string>& message
 
 void WebsocketSession::do_write() {
   ws_.async_write(net::buffer(*queue_.front()),
-                  beast::bind_front_handler(&WebsocketSession::on_write, shared_from_this()));
+                  bind_memory(write_memory_, beast::bind_front_handler(&WebsocketSession::on_write,
+                                                                       shared_from_this())));
 }
 
 void WebsocketSession::on_write(beast::error_code ec, std::size_t) {

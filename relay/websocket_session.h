@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 
+#include "handler_memory.h"
 #include "net.h"
 #include "shared_state.h"
 
@@ -61,8 +62,9 @@ class WebsocketSession : public std::enable_shared_from_this<WebsocketSession> {
   beast::flat_buffer buffer_;                             // incoming, discarded
   std::deque<std::shared_ptr<const std::string>> queue_;  // front: being written
   std::size_t queued_bytes_ = 0;
-  bool open_ = false;     // handshake done: writes allowed
-  bool closing_ = false;  // closing or dropped: send nothing more
+  HandlerMemory write_memory_;  // for the one write in progress (handler_memory.h)
+  bool open_ = false;           // handshake done: writes allowed
+  bool closing_ = false;        // closing or dropped: send nothing more
 };
 
 }  // namespace pidigits::relay
