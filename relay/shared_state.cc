@@ -4,9 +4,22 @@
 
 namespace pidigits::relay {
 
-void SharedState::join(WebsocketSession* session) { sessions_.insert(session); }
+void SharedState::join(WebsocketSession* session) {
+  slots_.emplace(session, sessions_.size());
+  sessions_.push_back(session);
+}
 
-void SharedState::leave(WebsocketSession* session) { sessions_.erase(session); }
+void SharedState::leave(WebsocketSession* session) {
+  auto found = slots_.find(session);
+  if (found == slots_.end()) return;
+  std::size_t slot = found->second;
+  slots_.erase(found);
+  if (slot + 1 != sessions_.size()) {
+    sessions_[slot] = sessions_.back();
+    slots_[sessions_[slot]] = slot;
+  }
+  sessions_.pop_back();
+}
 
 void SharedState::send(std::string message) {
   auto shared = std::make_shared<const std::string>(std::move(message));
