@@ -99,7 +99,7 @@ void WebsocketSession::drop_slow_client() {
   state_->count_dropped();
   forget_waiting_messages();
   // A close frame would wait behind a write the client does not read, so cut
-  // the TCP connection: pending operations end with operation_aborted.
+  // the connection: pending operations end with operation_aborted.
   beast::get_lowest_layer(ws_).close();
 }
 
