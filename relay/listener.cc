@@ -1,36 +1,74 @@
 #include "listener.h"
 
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <boost/asio/local/stream_protocol.hpp>
 #include <chrono>
 
 #include "http_session.h"
+#include "pidigits/config.h"
 
 namespace pidigits::relay {
 
-listener::listener(net::io_context& ioc, std::shared_ptr<shared_state> state)
-    : ioc_(ioc), acceptor_(net::make_strand(ioc)), retry_(acceptor_.get_executor()),
-      state_(std::move(state)) {}
-
-beast::error_code listener::open(const tcp::endpoint& endpoint) {
+bool parse_listen_address(std::string_view text, ListenAddress* out) {
+  out->text = text;
+  constexpr std::string_view kUnix = "unix:";
+  if (text.substr(0, kUnix.size()) == kUnix) {
+    std::string path(text.substr(kUnix.size()));
+    if (path.empty() || path.size() >= sizeof(sockaddr_un::sun_path)) return false;
+    out->unix_path = path;
+    out->endpoint = net::local::stream_protocol::endpoint(path);
+    return true;
+  }
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos) return false;
+  std::string_view host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  uint64_t port = 0;
+  if (!parse_uint(text.substr(colon + 1), 0, 65535, &port)) return false;
   beast::error_code ec;
-  acceptor_.open(endpoint.protocol(), ec);
+  auto address = net::ip::make_address(std::string(host), ec);
+  if (ec) return false;
+  out->unix_path.clear();
+  out->endpoint = tcp::endpoint(address, static_cast<unsigned short>(port));
+  return true;
+}
+
+Listener::Listener(net::io_context& ioc, std::shared_ptr<SharedState> state)
+    : acceptor_(ioc.get_executor()), retry_(ioc.get_executor()), state_(std::move(state)) {}
+
+beast::error_code Listener::open(const ListenAddress& address) {
+  beast::error_code ec;
+  if (!address.unix_path.empty()) {
+    struct stat st {};
+    if (lstat(address.unix_path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) {
+      ::unlink(address.unix_path.c_str());
+    }
+  }
+  tcp_ = is_tcp(address.endpoint);
+  acceptor_.open(address.endpoint.protocol(), ec);
   if (ec) return ec;
-  // A restarted relay must not wait for the old connections' TIME_WAIT.
-  acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (address.unix_path.empty()) {
+    // A restarted relay must not wait for the old connections' TIME_WAIT.
+    acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (ec) return ec;
+  }
+  acceptor_.bind(address.endpoint, ec);
   if (ec) return ec;
-  acceptor_.bind(endpoint, ec);
-  if (ec) return ec;
+  if (!address.unix_path.empty() && ::chmod(address.unix_path.c_str(), 0666) != 0) {
+    return beast::error_code(errno, beast::system_category());
+  }
   acceptor_.listen(net::socket_base::max_listen_connections, ec);
   return ec;
 }
 
-tcp::endpoint listener::local_endpoint() const {
-  beast::error_code ec;
-  return acceptor_.local_endpoint(ec);
-}
+void Listener::run() { do_accept(); }
 
-void listener::run() { do_accept(); }
-
-void listener::stop() {
+void Listener::stop() {
   net::post(acceptor_.get_executor(), [self = shared_from_this()] {
     beast::error_code ignored;
     self->retry_.cancel();
@@ -38,14 +76,11 @@ void listener::stop() {
   });
 }
 
-void listener::do_accept() {
-  // Each connection gets its own strand, so handlers of one connection never
-  // run concurrently even if the io_context ever gets more threads.
-  acceptor_.async_accept(net::make_strand(ioc_),
-                         beast::bind_front_handler(&listener::on_accept, shared_from_this()));
+void Listener::do_accept() {
+  acceptor_.async_accept(beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
 }
 
-void listener::on_accept(beast::error_code ec, tcp::socket socket) {
+void Listener::on_accept(beast::error_code ec, Socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;  // stopping
   if (ec) {
     // Not a reason to stop serving (EMFILE passes when clients leave), but
@@ -58,7 +93,11 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
-  std::make_shared<http_session>(std::move(socket), state_)->run();
+  // Events are small and latency is the point: send each one at once rather
+  // than let Nagle hold it until the previous one is acknowledged.
+  beast::error_code ignored;
+  if (tcp_) socket.set_option(tcp::no_delay(true), ignored);
+  std::make_shared<HttpSession>(std::move(socket), state_)->run();
   do_accept();
 }
 

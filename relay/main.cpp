@@ -1,18 +1,23 @@
-// pi-relay [--listen 127.0.0.1:8082] [--max-clients 10000]
+// pi-relay [--listen 127.0.0.1:8082] [--listen unix:PATH ...] [--max-clients 20000]
 //
 // Every message on Redis' pi:events, to every connected WebSocket client.
-// Parses flags, installs SIGTERM/SIGINT, runs; the parts are listener,
-// http_session, websocket_session, shared_state and subscriber.
+// Parses flags and PI_ALLOWED_ORIGINS, raises its open-file limit, installs
+// SIGTERM/SIGINT, runs; the parts are Listener, HttpSession, WebsocketSession,
+// SharedState and Subscriber (relay/README.md).
 #include <boost/asio/signal_set.hpp>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "fd_limit.h"
 #include "listener.h"
 #include "net.h"
+#include "origin_policy.h"
 #include "pidigits/config.h"
 #include "pidigits/log.h"
 #include "pidigits/redis.h"
@@ -23,55 +28,42 @@ namespace {
 using namespace pidigits::relay;
 namespace log = pidigits::log;
 
-constexpr const char* kUsage = "usage: pi-relay [--listen HOST:PORT] [--max-clients N]";
+constexpr const char* kUsage =
+    "usage: pi-relay [--listen HOST:PORT | --listen unix:PATH]... [--max-clients N]";
 // Sessions get this long to finish their close handshakes on SIGTERM.
 constexpr auto kStopGrace = std::chrono::milliseconds(1500);
+// Descriptors kept for everything that is not a WebSocket client: the
+// listening socket, Redis, logs, and connections still reading a request.
+constexpr uint64_t kSpareDescriptors = 256;
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "pi-relay: %s (%s)\n", message.c_str(), kUsage);
   return 2;
 }
 
-// "127.0.0.1:8082" or "[::1]:8082".
-bool parse_endpoint(std::string_view text, tcp::endpoint* out) {
-  auto colon = text.rfind(':');
-  if (colon == std::string_view::npos) return false;
-  std::string_view host = text.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  uint64_t port = 0;
-  if (!pidigits::parse_uint(text.substr(colon + 1), 0, 65535, &port)) return false;
-  beast::error_code ec;
-  auto address = net::ip::make_address(std::string(host), ec);
-  if (ec) return false;
-  *out = tcp::endpoint(address, static_cast<unsigned short>(port));
-  return true;
-}
-
 // Stops the io_context once every WebSocket session is gone (its close
 // handshake done) or the grace time is over.
-void stop_when_drained(std::shared_ptr<net::steady_timer> timer, std::shared_ptr<shared_state> state,
+void stop_when_drained(net::io_context& ioc, Timer& timer,
+                       const std::shared_ptr<SharedState>& state,
                        std::chrono::steady_clock::time_point deadline) {
-  timer->expires_after(std::chrono::milliseconds(20));
-  timer->async_wait([timer, state, deadline](beast::error_code ec) {
+  timer.expires_after(std::chrono::milliseconds(20));
+  timer.async_wait([&ioc, &timer, state, deadline](beast::error_code ec) {
     if (ec) return fail(ec, "stop timer");
-    auto& ioc = static_cast<net::io_context&>(timer->get_executor().context());
     // Connections still reading an HTTP request are not worth waiting for.
     if (state->size() == 0) return ioc.stop();
     if (std::chrono::steady_clock::now() >= deadline) {
       log::warn(state->size(), " clients did not finish closing; stopping anyway");
       return ioc.stop();
     }
-    stop_when_drained(timer, state, deadline);
+    stop_when_drained(ioc, timer, state, deadline);
   });
 }
 }  // namespace
 
 int main(int argc, char** argv) {
   log::set_program("pi-relay");
-  std::string listen = "127.0.0.1:8082";
-  uint64_t max_clients = 10000;
+  std::vector<ListenAddress> listen;
+  uint64_t max_clients = 20000;
   for (int i = 1; i < argc; ++i) {
     std::string_view flag = argv[i];
     if (flag == "--help" || flag == "-h") {
@@ -81,7 +73,11 @@ int main(int argc, char** argv) {
     if (i + 1 >= argc) return usage_error("unknown flag or missing value: " + std::string(flag));
     std::string_view value = argv[++i];
     if (flag == "--listen") {
-      listen = value;
+      listen.emplace_back();
+      if (!parse_listen_address(value, &listen.back())) {
+        return usage_error("--listen wants HOST:PORT with a numeric address or unix:PATH, not " +
+                           std::string(value));
+      }
     } else if (flag == "--max-clients") {
       if (!pidigits::parse_uint(value, 1, 1'000'000, &max_clients)) {
         return usage_error("--max-clients wants a number from 1 to 1000000, not " +
@@ -91,44 +87,68 @@ int main(int argc, char** argv) {
       return usage_error("unknown flag " + std::string(flag));
     }
   }
-  tcp::endpoint endpoint;
-  if (!parse_endpoint(listen, &endpoint)) {
-    return usage_error("--listen wants HOST:PORT with a numeric address, not " + listen);
+  if (listen.empty()) {
+    listen.emplace_back();
+    parse_listen_address("127.0.0.1:8082", &listen.back());
   }
   auto config = pidigits::load_config();
   if (!config.ok()) {
     std::fprintf(stderr, "pi-relay: %s\n", config.status().message().c_str());
     return 2;
   }
+  const char* allowed = std::getenv("PI_ALLOWED_ORIGINS");
+  auto origins = OriginPolicy::parse(allowed == nullptr ? "" : allowed, &error);
+  if (!origins) {
+    std::fprintf(stderr, "pi-relay: %s\n", error.c_str());
+    return 2;
+  }
+  // Each client is a descriptor. Past the limit accept() would fail; a cap
+  // that fits answers 503 instead, and says so now.
+  uint64_t fd_limit = raise_fd_limit(max_clients + kSpareDescriptors);
+  if (fd_limit < max_clients + kSpareDescriptors) {
+    uint64_t fitting =
+        fd_limit > 2 * kSpareDescriptors ? fd_limit - kSpareDescriptors : fd_limit / 2;
+    log::warn("open-file limit is ", fd_limit, " and may not be raised further: at most ", fitting,
+              " clients instead of ", max_clients);
+    max_clients = fitting;
+  }
   // hiredis writes with send(): a Redis that vanished must not kill us.
   std::signal(SIGPIPE, SIG_IGN);
 
-  // One io thread is plenty for fan-out of small JSON events, and keeps the
-  // client cap exact (see shared_state::full).
+  // One io thread runs every handler: the session registry needs no lock,
+  // the client cap is exact, and a broadcast is one loop (shared_state.h).
+  // The other core is nginx's, which forwards each message once more.
   net::io_context ioc{1};
-  auto state = std::make_shared<shared_state>(max_clients);
-  auto acceptor = std::make_shared<listener>(ioc, state);
-  if (auto ec = acceptor->open(endpoint)) {
-    log::error("cannot listen on ", listen, ": ", ec.message());
-    return 1;
+  auto state = std::make_shared<SharedState>(ioc.get_executor(), max_clients, std::move(*origins));
+  std::vector<std::shared_ptr<Listener>> listeners;
+  std::string addresses;
+  for (const auto& address : listen) {
+    listeners.push_back(std::make_shared<Listener>(ioc, state));
+    if (auto ec = listeners.back()->open(address)) {
+      log::error("cannot listen on ", address.text, ": ", ec.message());
+      return 1;
+    }
+    addresses += (addresses.empty() ? "" : " and ") + address.text;
   }
-  subscriber redis(config->redis, state);
+  Subscriber redis(config->redis, state);
 
   net::signal_set signals(ioc, SIGINT, SIGTERM);
-  auto drain_timer = std::make_shared<net::steady_timer>(ioc);
+  Timer drain_timer(ioc.get_executor());
   signals.async_wait([&](beast::error_code ec, int signal) {
     if (ec) return fail(ec, "signal");
     log::info("stopping on signal ", signal, "; closing ", state->size(), " clients");
-    acceptor->stop();
+    for (auto& listener : listeners) listener->stop();
     redis.stop();
     state->close_all();
-    stop_when_drained(drain_timer, state, std::chrono::steady_clock::now() + kStopGrace);
+    stop_when_drained(ioc, drain_timer, state, std::chrono::steady_clock::now() + kStopGrace);
   });
 
-  acceptor->run();
-  auto bound = acceptor->local_endpoint();
-  log::info("listening on ", bound.address().to_string(), ":", bound.port(), ", Redis at ",
-            pidigits::describe(config->redis), ", at most ", max_clients, " clients");
+  for (auto& listener : listeners) listener->run();
+  std::string listed;
+  for (const auto& origin : state->origins().listed()) listed += " " + origin;
+  log::info("listening on ", addresses, ", Redis at ", pidigits::describe(config->redis),
+            ", at most ", max_clients,
+            " clients, origins allowed besides the page's own:", listed.empty() ? " none" : listed);
   redis.start();
   ioc.run();
   redis.join();

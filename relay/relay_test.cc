@@ -1,7 +1,10 @@
 // pi-relay end to end: a real redis-server and the real pi-relay binary on
 // spare ports, WebSocket clients from test_client.h, raw sockets for garbage.
 
+#include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,8 +20,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "pidigits/config.h"
 #include "pidigits/keys.h"
@@ -66,11 +67,11 @@ class Relay : public ::testing::Test {
     FAIL() << "redis-server did not answer PING on port " << redis_port_;
   }
 
-  void start_relay(std::vector<std::string> extra = {}) {
+  void start_relay(std::vector<std::string> extra = {}, const SpawnOptions& options = {}) {
     std::vector<std::string> args = {PI_RELAY_BIN, "--listen",
                                      "127.0.0.1:" + std::to_string(relay_port_)};
     args.insert(args.end(), extra.begin(), extra.end());
-    relay_pid_ = spawn(args, redis_port_, relay_log_path());
+    relay_pid_ = spawn(args, redis_port_, relay_log_path(), options);
     auto deadline = Clock::now() + 5s;
     while (Clock::now() < deadline) {
       if (http_get(relay_port_, "/healthz").status == 200) return;
@@ -83,6 +84,14 @@ class Relay : public ::testing::Test {
     auto r = http_get(relay_port_, "/healthz");
     auto json = nlohmann::json::parse(r.body, nullptr, false);
     return r.status == 200 && !json.is_discarded() ? json : nlohmann::json();
+  }
+
+  // The value of one metric in GET /metrics, or -1.
+  long metric(const std::string& name) {
+    auto r = http_get(relay_port_, "/metrics");
+    auto at = r.body.find("\n" + name + " ");
+    if (r.status != 200 || at == std::string::npos) return -1;
+    return std::atol(r.body.c_str() + at + name.size() + 2);
   }
 
   bool wait_for_redis_state(const std::string& state, std::chrono::milliseconds timeout = 5s) {
@@ -118,7 +127,8 @@ class Relay : public ::testing::Test {
   int log_count(const std::string& needle) const {
     std::string log = relay_log();
     int count = 0;
-    for (auto at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1)) ++count;
+    for (auto at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1))
+      ++count;
     return count;
   }
 
@@ -145,6 +155,90 @@ TEST_F(Relay, HealthzReportsClientsAndRedis) {
   auto other = http_get(relay_port_, "/api/tasks");
   EXPECT_EQ(other.status, 426);
   EXPECT_TRUE(nlohmann::json::parse(other.body, nullptr, false).contains("error")) << other.body;
+}
+
+TEST_F(Relay, MetricsCountClientsInPrometheusText) {
+  auto r = http_get(relay_port_, "/metrics");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("# TYPE pidigits_relay_clients gauge\n"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("# TYPE pidigits_relay_dropped_total counter\n"), std::string::npos);
+  EXPECT_EQ(metric("pidigits_relay_clients"), 0);
+  EXPECT_EQ(metric("pidigits_relay_dropped_total"), 0);
+  {
+    WsClient a, b;
+    ASSERT_TRUE(a.connect(relay_port_)) << a.error();
+    ASSERT_TRUE(b.connect(relay_port_)) << b.error();
+    EXPECT_TRUE(wait_for_clients(2));
+    EXPECT_EQ(metric("pidigits_relay_clients"), 2);
+  }
+  EXPECT_TRUE(wait_for_clients(0));
+  EXPECT_EQ(metric("pidigits_relay_clients"), 0);
+  EXPECT_EQ(metric("pidigits_relay_dropped_total"), 0);  // leaving is not being dropped
+}
+
+TEST_F(Relay, UpgradeFromAForeignOriginGets403) {
+  kill_and_reap(relay_pid_);
+  start_relay({}, {.env = {{"PI_ALLOWED_ORIGINS", "https://friend.example, http://other:81"}}});
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", " 101 "},                                    // no Origin: not a browser
+      {"Origin: http://127.0.0.1\r\n", " 101 "},        // the page's own (Host: 127.0.0.1)
+      {"Origin: https://127.0.0.1\r\n", " 101 "},       // the same page over TLS
+      {"Origin: https://friend.example\r\n", " 101 "},  // listed
+      {"Origin: http://other:81\r\n", " 101 "},
+      {"Origin: https://evil.example\r\n", " 403 "},
+      {"Origin: http://127.0.0.1:9999\r\n", " 403 "},  // another site on the same host
+      {"Origin: http://friend.example\r\n", " 403 "},  // listed with https only
+      {"Origin: null\r\n", " 403 "},
+  };
+  for (const auto& [headers, status] : cases) {
+    RawConn conn(relay_port_);
+    std::string head = conn.upgrade(headers);
+    EXPECT_EQ(head.substr(8, 5), status) << headers << head;
+    if (status == " 403 ") {
+      bool closed = false;
+      conn.receive(2s, &closed);
+      EXPECT_TRUE(closed) << "a refused upgrade closes the connection";
+    }
+  }
+  EXPECT_EQ(log_count("nor in PI_ALLOWED_ORIGINS"), 4) << relay_log();
+}
+
+TEST_F(Relay, RaisesItsOwnOpenFileLimit) {
+  kill_and_reap(relay_pid_);
+  constexpr long kClients = 3000;
+  start_relay({"--max-clients", std::to_string(kClients)}, {.env = {}, .soft_fd_limit = 1024});
+  rlimit limit{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
+  if (limit.rlim_max >= static_cast<rlim_t>(kClients + 256)) {
+    EXPECT_GE(fd_limit_of(relay_pid_), kClients + 256) << relay_log();
+  } else {
+    // The hard limit is too low for this test's cap: the relay says so.
+    EXPECT_EQ(log_count("open-file limit is"), 1) << relay_log();
+  }
+}
+
+TEST_F(Relay, ServesAUnixSocketBesideTcp) {
+  kill_and_reap(relay_pid_);
+  std::string path = dir_ + "/relay.sock";
+  start_relay({"--listen", "unix:" + path});
+  struct stat st {};
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0666u) << "nginx's workers run as another user";
+
+  RawConn conn(path);
+  ASSERT_TRUE(conn.connected());
+  ASSERT_NE(conn.upgrade().find(" 101 "), std::string::npos);
+  EXPECT_TRUE(wait_for_clients(1));  // /healthz over TCP counts it
+  publish("over the socket");
+  // One unmasked text frame: FIN + text, length 15, the payload.
+  EXPECT_EQ(conn.receive(500ms), "\x81\x0fover the socket");
+
+  // A relay killed with SIGKILL leaves its socket behind; the next one takes the path over.
+  kill_and_reap(relay_pid_);
+  start_relay({"--listen", "unix:" + path});
+  RawConn again(path);
+  ASSERT_TRUE(again.connected());
+  EXPECT_NE(again.upgrade().find(" 101 "), std::string::npos);
 }
 
 TEST_F(Relay, BroadcastReachesTwoClientsInOrderUnchanged) {
@@ -203,6 +297,8 @@ TEST_F(Relay, ClientThatNeverReadsIsDroppedAndOthersKeepReceiving) {
 
   EXPECT_TRUE(wait_for_clients(2)) << relay_log();
   EXPECT_EQ(log_count("too slow"), 1) << relay_log();
+  EXPECT_EQ(metric("pidigits_relay_dropped_total"), 1);
+  EXPECT_EQ(metric("pidigits_relay_clients"), 2);
   // What the kernel had buffered arrives, then the connection ends.
   int received = 0;
   while (slow.read(3s)) ++received;
@@ -331,6 +427,7 @@ TEST(RelayFlags, BadFlagsExitWithStatus2AndOneLine) {
                                        {"--listen", "localhost"},
                                        {"--listen", "not-an-address:8082"},
                                        {"--listen", "127.0.0.1:70000"},
+                                       {"--listen", "unix:"},
                                        {"--max-clients", "0"}}) {
     std::filesystem::remove(log);
     bad.insert(bad.begin(), PI_RELAY_BIN);
@@ -341,6 +438,17 @@ TEST(RelayFlags, BadFlagsExitWithStatus2AndOneLine) {
     std::ifstream in(log);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+  }
+  for (std::string bad : {"example.org", "https://example.org/", "https://ok.example, ftp://x"}) {
+    std::filesystem::remove(log);
+    pid_t pid = spawn({PI_RELAY_BIN}, 1, log, {.env = {{"PI_ALLOWED_ORIGINS", bad}}});
+    auto status = wait_exit(pid, 2s);
+    ASSERT_TRUE(status) << bad;
+    EXPECT_EQ(*status, 2) << bad;
+    std::ifstream in(log);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+    EXPECT_NE(text.find("PI_ALLOWED_ORIGINS"), std::string::npos) << text;
   }
   std::filesystem::remove(log);
 }

@@ -1,53 +1,76 @@
-// What every connection of the relay shares: the set of WebSocket sessions
-// (for the broadcast and the client count), the client cap, and whether the
-// subscriber currently holds its Redis subscription (for /healthz).
+// What every connection of the relay shares: the registry of WebSocket
+// sessions (for the broadcast and the client count), the client cap, the
+// origin policy, the counters /metrics reports, and whether the subscriber
+// currently holds its Redis subscription (for /healthz).
+//
+// Threading: the relay runs all its handlers on one io thread (main.cpp).
+// The registry and the counters are touched only there, so they need no lock.
+// send() and close_all() may be called from any thread (the subscriber's):
+// each posts one handler to the io thread, which then walks the registry.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
+#include <vector>
+
+#include "net.h"
+#include "origin_policy.h"
 
 namespace pidigits::relay {
 
-class websocket_session;
+class WebsocketSession;
 
-class shared_state {
+class SharedState : public std::enable_shared_from_this<SharedState> {
  public:
-  explicit shared_state(std::size_t max_clients) : max_clients_(max_clients) {}
+  SharedState(Executor io, std::size_t max_clients, OriginPolicy origins)
+      : io_(io), max_clients_(max_clients), origins_(std::move(origins)) {}
 
-  // A session joins before its handshake (so the cap counts handshakes too)
-  // and leaves in its destructor. Both return the number of sessions after.
-  std::size_t join(websocket_session* session);
-  std::size_t leave(websocket_session* session);
-  std::size_t size() const;
-  // True when another client would exceed the cap. Checked by http_session on
-  // the io thread before it creates a session; with the relay's single io
-  // thread nothing can join in between, so the cap is exact.
-  bool full() const;
+  // io thread. A session joins before its handshake (so the cap counts
+  // handshakes too) and leaves in its destructor.
+  void join(WebsocketSession* session);
+  void leave(WebsocketSession* session);
+  std::size_t size() const { return sessions_.size(); }
+  // True when another client would exceed the cap. Checked by HttpSession
+  // before it creates a session; nothing else runs in between, so the cap is
+  // exact.
+  bool full() const { return sessions_.size() >= max_clients_; }
+  std::size_t max_clients() const { return max_clients_; }
 
   // Sends `message` to every session as one text frame, in the order of the
-  // calls. Thread-safe; called by the subscriber thread. The message is shared,
-  // not copied, between sessions.
+  // calls. Any thread. One handler on the io thread hands the same shared
+  // message to each session, so a broadcast costs one post, not one per client.
   void send(std::string message);
-
-  // Starts closing every session with 1001 (going away). Thread-safe.
+  // Starts closing every session with 1001 (going away). Any thread.
   void close_all();
 
+  const OriginPolicy& origins() const { return origins_; }
+
+  // io thread: a client dropped for not keeping up (pidigits_relay_dropped_total).
+  void count_dropped() { ++dropped_; }
+  uint64_t dropped() const { return dropped_; }
+
+  // Written by the subscriber thread, read on the io thread (/healthz).
   void set_redis_connected(bool connected) { redis_connected_.store(connected); }
   bool redis_connected() const { return redis_connected_.load(); }
 
  private:
+  void broadcast(const std::shared_ptr<const std::string>& message);
+
+  const Executor io_;
   const std::size_t max_clients_;
+  const OriginPolicy origins_;
 
-  // Guards sessions_. Held only to copy or change the set, never while
-  // sending: a send locks a session and posts to its strand (chat-multi).
-  mutable std::mutex mutex_;
-  std::unordered_set<websocket_session*> sessions_;
+  // io thread only. The broadcast walks a vector (one cache line per eight
+  // sessions; a hash set's nodes cost a miss each at 10,000 clients); the map
+  // finds a leaving session's slot, which the last one then takes over.
+  std::vector<WebsocketSession*> sessions_;
+  std::unordered_map<WebsocketSession*, std::size_t> slots_;
+  uint64_t dropped_ = 0;
 
-  // Written by the subscriber thread, read by http_session (/healthz).
   std::atomic<bool> redis_connected_{false};
 };
 

@@ -55,37 +55,39 @@ std::string_view text(const redisReply* r) {
 }
 }  // namespace
 
-subscriber::subscriber(RedisAddress address, std::shared_ptr<shared_state> state)
+Subscriber::Subscriber(RedisAddress address, std::shared_ptr<SharedState> state)
     : address_(std::move(address)), state_(std::move(state)) {
   wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 }
 
-subscriber::~subscriber() {
+Subscriber::~Subscriber() {
   stop();
   join();
   if (wake_fd_ >= 0) close(wake_fd_);
 }
 
-void subscriber::start() { thread_ = std::thread([this] { run(); }); }
+void Subscriber::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
-void subscriber::stop() {
+void Subscriber::stop() {
   stopping_.store(true);
   uint64_t one = 1;
   ssize_t ignored = write(wake_fd_, &one, sizeof one);
   (void)ignored;
 }
 
-void subscriber::join() {
+void Subscriber::join() {
   if (thread_.joinable()) thread_.join();
 }
 
-bool subscriber::pause(milliseconds duration) {
+bool Subscriber::pause(milliseconds duration) {
   pollfd wake{wake_fd_, POLLIN, 0};
   poll(&wake, 1, static_cast<int>(duration.count()));
   return !stopping_.load();
 }
 
-void subscriber::run() {
+void Subscriber::run() {
   milliseconds backoff = kFirstBackoff;
   while (!stopping_.load()) {
     std::string why;
@@ -115,9 +117,9 @@ void subscriber::run() {
   }
 }
 
-subscriber::Context subscriber::connect(std::string* why) {
-  Context c(redisConnectWithTimeout(address_.host.c_str(), address_.port,
-                                    to_timeval(kConnectTimeout)));
+Subscriber::Context Subscriber::connect(std::string* why) {
+  Context c(
+      redisConnectWithTimeout(address_.host.c_str(), address_.port, to_timeval(kConnectTimeout)));
   if (c == nullptr) {
     *why = "cannot allocate a connection";
     return nullptr;
@@ -133,11 +135,12 @@ subscriber::Context subscriber::connect(std::string* why) {
   }
   redisEnableKeepAlive(c.get());
   if (!address_.password.empty()) {
-    auto* r = static_cast<redisReply*>(redisCommand(c.get(), "AUTH %b", address_.password.data(),
-                                                    address_.password.size()));
+    auto* r = static_cast<redisReply*>(
+        redisCommand(c.get(), "AUTH %b", address_.password.data(), address_.password.size()));
     bool ok = r != nullptr && r->type != REDIS_REPLY_ERROR;
-    *why = r == nullptr ? std::string(c->errstr)
-                        : r->type == REDIS_REPLY_ERROR ? "AUTH failed: " + std::string(text(r)) : "";
+    *why = r == nullptr                   ? std::string(c->errstr)
+           : r->type == REDIS_REPLY_ERROR ? "AUTH failed: " + std::string(text(r))
+                                          : "";
     if (r != nullptr) freeReplyObject(r);
     if (!ok) return nullptr;
   }
@@ -151,7 +154,7 @@ subscriber::Context subscriber::connect(std::string* why) {
   return c;
 }
 
-std::string subscriber::listen(redisContext* c) {
+std::string Subscriber::listen(redisContext* c) {
   auto last_byte = Clock::now();
   bool pinged = false;
   while (!stopping_.load()) {
@@ -185,7 +188,7 @@ std::string subscriber::listen(redisContext* c) {
   return "";
 }
 
-void subscriber::on_reply(redisReply* reply) {
+void Subscriber::on_reply(redisReply* reply) {
   // Pushes are arrays: ["message", channel, payload], ["subscribe", channel, n],
   // ["pong", ""].
   if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 2) return;
@@ -200,8 +203,8 @@ void subscriber::on_reply(redisReply* reply) {
       return;
     }
     auto ms = std::chrono::duration_cast<milliseconds>(Clock::now() - outage_since_).count();
-    log::info("subscribed to ", keys::events(), " on Redis at ", describe(address_),
-              " after ", ms, " ms without it; asking clients to resync");
+    log::info("subscribed to ", keys::events(), " on Redis at ", describe(address_), " after ", ms,
+              " ms without it; asking clients to resync");
     outage_ = false;
     // Sent only now that the subscription is active: a page that reloads
     // from the API after this cannot miss an event in between.

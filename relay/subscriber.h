@@ -1,5 +1,5 @@
 // The relay's one Redis connection: SUBSCRIBE pi:events on a thread of its
-// own, and hand every message, unchanged, to shared_state::send().
+// own, and hand every message, unchanged, to SharedState::send().
 //
 // Redis lost (or not there at start): reconnect with a backoff of 50 ms
 // doubling to 2 s, one log line per outage. Once subscribed again, broadcast
@@ -24,12 +24,12 @@
 
 namespace pidigits::relay {
 
-class subscriber {
+class Subscriber {
  public:
-  subscriber(RedisAddress address, std::shared_ptr<shared_state> state);
-  ~subscriber();  // stops and joins
-  subscriber(const subscriber&) = delete;
-  subscriber& operator=(const subscriber&) = delete;
+  Subscriber(RedisAddress address, std::shared_ptr<SharedState> state);
+  ~Subscriber();  // stops and joins
+  Subscriber(const Subscriber&) = delete;
+  Subscriber& operator=(const Subscriber&) = delete;
 
   void start();
   // Asks the thread to stop; returns at once. Any thread.
@@ -53,7 +53,7 @@ class subscriber {
   bool pause(std::chrono::milliseconds duration);
 
   const RedisAddress address_;
-  const std::shared_ptr<shared_state> state_;
+  const std::shared_ptr<SharedState> state_;
   std::atomic<bool> stopping_{false};
   int wake_fd_ = -1;  // eventfd: stop() makes it readable
   std::thread thread_;

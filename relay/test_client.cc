@@ -42,7 +42,8 @@ bool WsClient::connect(int port, std::string_view target, int receive_buffer,
   auto& socket = impl_->ws.next_layer();
   beast::error_code ec;
   socket.open(tcp::v4(), ec);
-  if (!ec && receive_buffer > 0) socket.set_option(net::socket_base::receive_buffer_size(receive_buffer), ec);
+  if (!ec && receive_buffer > 0)
+    socket.set_option(net::socket_base::receive_buffer_size(receive_buffer), ec);
   if (ec) {
     impl_->error = ec.message();
     return false;
@@ -89,10 +90,11 @@ bool WsClient::write(std::string_view data, bool text, std::chrono::milliseconds
   bool done = false;
   beast::error_code result;
   impl_->ws.text(text);
-  impl_->ws.async_write(net::buffer(data.data(), data.size()), [&](beast::error_code e, std::size_t) {
-    result = e;
-    done = true;
-  });
+  impl_->ws.async_write(net::buffer(data.data(), data.size()),
+                        [&](beast::error_code e, std::size_t) {
+                          result = e;
+                          done = true;
+                        });
   if (!impl_->run(done, timeout)) return false;
   if (result) impl_->error = result.message();
   return !result;

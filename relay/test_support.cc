@@ -4,13 +4,16 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <thread>
 
 namespace pidigits::relay {
@@ -37,7 +40,8 @@ int spare_port() {
   return ntohs(addr.sin_port);
 }
 
-pid_t spawn(const std::vector<std::string>& args, int redis_port, const std::string& log_path) {
+pid_t spawn(const std::vector<std::string>& args, int redis_port, const std::string& log_path,
+            const SpawnOptions& options) {
   pid_t pid = fork();
   if (pid != 0) return pid;
   prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -48,11 +52,29 @@ pid_t spawn(const std::vector<std::string>& args, int redis_port, const std::str
   }
   setenv("PI_REDIS_PORT", std::to_string(redis_port).c_str(), 1);
   unsetenv("PI_REDIS_URL");
+  unsetenv("PI_ALLOWED_ORIGINS");
+  for (const auto& [name, value] : options.env) setenv(name.c_str(), value.c_str(), 1);
+  if (options.soft_fd_limit > 0) {
+    rlimit limit{};
+    getrlimit(RLIMIT_NOFILE, &limit);
+    limit.rlim_cur = static_cast<rlim_t>(options.soft_fd_limit);
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   execvp(argv[0], argv.data());
   _exit(127);
+}
+
+long fd_limit_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/limits");
+  std::string line;
+  while (std::getline(in, line)) {
+    // "Max open files            1024                 4096                 files"
+    if (line.rfind("Max open files", 0) == 0) return std::atol(line.c_str() + 14);
+  }
+  return -1;
 }
 
 std::optional<int> wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
@@ -83,6 +105,16 @@ RawConn::RawConn(int port) {
   connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
 }
 
+RawConn::RawConn(const std::string& unix_path) {
+  fd_ = socket(AF_UNIX, SOCK_STREAM, 0);
+  timeval tv{0, 200'000};
+  setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", unix_path.c_str());
+  connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+}
+
 RawConn::~RawConn() { close(fd_); }
 
 void RawConn::send(std::string_view data) {
@@ -107,10 +139,11 @@ std::string RawConn::receive(std::chrono::milliseconds timeout, bool* closed) {
   return out;
 }
 
-std::string RawConn::upgrade() {
+std::string RawConn::upgrade(std::string_view extra_headers) {
   send(
       "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+      std::string(extra_headers) + "\r\n");
   // Byte by byte, so that nothing after the head is consumed.
   std::string head;
   char c;

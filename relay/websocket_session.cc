@@ -4,21 +4,17 @@
 
 namespace pidigits::relay {
 
-websocket_session::websocket_session(tcp::socket&& socket, std::shared_ptr<shared_state> state)
-    : ws_(std::move(socket)), state_(std::move(state)), peer_(describe(ws_.next_layer().socket())) {}
+WebsocketSession::WebsocketSession(Socket&& socket, std::shared_ptr<SharedState> state,
+                                   std::string peer)
+    : ws_(std::move(socket)), state_(std::move(state)), peer_(std::move(peer)) {}
 
-websocket_session::~websocket_session() {
-  // First thing: shared_state::send() may be reading this session's
-  // weak_from_this() under the lock; leave() waits for it to finish.
-  std::size_t clients = state_->leave(this);
-  if (open_) log::info("client ", peer_, " disconnected (", clients, " clients)");
+WebsocketSession::~WebsocketSession() {
+  state_->leave(this);
+  if (open_) log::info("client ", peer_, " disconnected (", state_->size(), " clients)");
 }
 
-void websocket_session::run(http::request<http::string_body> request) {
+void WebsocketSession::run(http::request<http::string_body> request) {
   state_->join(this);
-  // The WebSocket layer has its own timeouts; the TCP stream's would cut
-  // idle-but-healthy connections.
-  beast::get_lowest_layer(ws_).expires_never();
   websocket::stream_base::timeout timeout{};
   timeout.handshake_timeout = std::chrono::seconds(10);
   // Pings after 15 s of silence; a client that answers nothing for 30 s is
@@ -26,16 +22,17 @@ void websocket_session::run(http::request<http::string_body> request) {
   timeout.idle_timeout = std::chrono::seconds(30);
   timeout.keep_alive_pings = true;
   ws_.set_option(timeout);
-  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-    res.set(http::field::server, "pi-relay");
-  }));
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(http::field::server, "pi-relay"); }));
   ws_.read_message_max(kMaxIncomingMessage);
   ws_.text(true);
-  ws_.async_accept(request, beast::bind_front_handler(&websocket_session::on_accept,
-                                                      shared_from_this()));
+  // One frame per message: a broadcast is then one send() per client.
+  ws_.auto_fragment(false);
+  ws_.async_accept(request,
+                   beast::bind_front_handler(&WebsocketSession::on_accept, shared_from_this()));
 }
 
-void websocket_session::on_accept(beast::error_code ec) {
+void WebsocketSession::on_accept(beast::error_code ec) {
   if (ec) return fail(ec, "handshake", peer_);
   if (closing_) return;
   open_ = true;
@@ -45,12 +42,12 @@ void websocket_session::on_accept(beast::error_code ec) {
   if (!queue_.empty()) do_write();
 }
 
-void websocket_session::do_read() {
-  ws_.async_read(buffer_, beast::bind_front_handler(&websocket_session::on_read,
-                                                    shared_from_this()));
+void WebsocketSession::do_read() {
+  ws_.async_read(buffer_,
+                 beast::bind_front_handler(&WebsocketSession::on_read, shared_from_this()));
 }
 
-void websocket_session::on_read(beast::error_code ec, std::size_t) {
+void WebsocketSession::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
     // Beast has already answered a protocol error, bad UTF-8 or an oversized
     // message with the matching close code, and tears the connection down:
@@ -63,12 +60,7 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
   do_read();
 }
 
-void websocket_session::send(std::shared_ptr<const std::string> message) {
-  net::post(ws_.get_executor(), beast::bind_front_handler(&websocket_session::on_send,
-                                                          shared_from_this(), std::move(message)));
-}
-
-void websocket_session::on_send(std::shared_ptr<const std::string> message) {
+void WebsocketSession::deliver(const std::shared_ptr<const std::string>& message) {
   if (closing_) return;
   // A client with nothing pending is never "slow", even for one message over
   // the byte bound: that would drop everyone at once.
@@ -77,17 +69,18 @@ void websocket_session::on_send(std::shared_ptr<const std::string> message) {
     return drop_slow_client();
   }
   queued_bytes_ += message->size();
-  queue_.push_back(std::move(message));
+  queue_.push_back(message);
   // One write at a time (Beast's rule); on_write starts the next.
   if (open_ && queue_.size() == 1) do_write();
 }
 
-void websocket_session::do_write() {
+void WebsocketSession::do_write() {
   ws_.async_write(net::buffer(*queue_.front()),
-                  beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+                  bind_memory(write_memory_, beast::bind_front_handler(&WebsocketSession::on_write,
+                                                                       shared_from_this())));
 }
 
-void websocket_session::on_write(beast::error_code ec, std::size_t) {
+void WebsocketSession::on_write(beast::error_code ec, std::size_t) {
   if (ec) {
     closing_ = true;  // the stream is unusable after a failed write
     queue_.clear();
@@ -99,29 +92,25 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
   if (!closing_ && !queue_.empty()) do_write();
 }
 
-void websocket_session::drop_slow_client() {
+void WebsocketSession::drop_slow_client() {
   log::warn("client ", peer_, " is too slow (", queue_.size(), " messages, ", queued_bytes_,
             " bytes waiting); dropping it");
   closing_ = true;
+  state_->count_dropped();
   forget_waiting_messages();
   // A close frame would wait behind a write the client does not read, so cut
-  // the TCP connection: pending operations end with operation_aborted.
+  // the connection: pending operations end with operation_aborted.
   beast::get_lowest_layer(ws_).close();
 }
 
-void websocket_session::forget_waiting_messages() {
+void WebsocketSession::forget_waiting_messages() {
   // Keep only the message being written: its buffer is in use until on_write.
   if (queue_.empty()) return;
   queue_.erase(queue_.begin() + 1, queue_.end());
   queued_bytes_ = queue_.front()->size();
 }
 
-void websocket_session::close() {
-  net::post(ws_.get_executor(), beast::bind_front_handler(&websocket_session::on_close_requested,
-                                                          shared_from_this()));
-}
-
-void websocket_session::on_close_requested() {
+void WebsocketSession::close() {
   if (closing_) return;
   closing_ = true;
   if (!open_) {
@@ -133,10 +122,10 @@ void websocket_session::on_close_requested() {
   // Beast lets the close wait for a write in progress; the pending read
   // completes with websocket::error::closed once the client answers.
   ws_.async_close(websocket::close_code::going_away,
-                  beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
+                  beast::bind_front_handler(&WebsocketSession::on_close, shared_from_this()));
 }
 
-void websocket_session::on_close(beast::error_code ec) {
+void WebsocketSession::on_close(beast::error_code ec) {
   if (ec) return fail(ec, "close", peer_);
 }
 

@@ -8,9 +8,8 @@
 // let the relay's memory grow. Messages are shared between clients, so the
 // bytes count what this client keeps alive, not copies.
 //
-// Threading: every member below `state_` is touched only on the session's
-// strand (the executor of its socket). send() and close() may be called from
-// any thread; they post to the strand.
+// Threading: everything runs on the relay's one io thread (see
+// shared_state.h); SharedState calls deliver() and close() from there.
 #pragma once
 
 #include <cstddef>
@@ -18,24 +17,29 @@
 #include <memory>
 #include <string>
 
+#include "handler_memory.h"
 #include "net.h"
 #include "shared_state.h"
 
 namespace pidigits::relay {
 
-class websocket_session : public std::enable_shared_from_this<websocket_session> {
+class WebsocketSession : public std::enable_shared_from_this<WebsocketSession> {
  public:
   static constexpr std::size_t kMaxQueuedMessages = 256;
   static constexpr std::size_t kMaxQueuedBytes = 4 << 20;
   // Browsers send nothing the relay needs; a small cap keeps garbage cheap.
   static constexpr std::size_t kMaxIncomingMessage = 4 << 10;
 
-  websocket_session(tcp::socket&& socket, std::shared_ptr<shared_state> state);
-  ~websocket_session();
+  // `peer` names the client in log lines.
+  WebsocketSession(Socket&& socket, std::shared_ptr<SharedState> state, std::string peer);
+  ~WebsocketSession();
 
-  // Completes the handshake for an upgrade request read by http_session.
+  // Completes the handshake for an upgrade request read by HttpSession.
   void run(http::request<http::string_body> request);
-  void send(std::shared_ptr<const std::string> message);
+  // Queues one message (or drops this client if it is too far behind).
+  // Completes nothing and destroys nothing before it returns, so SharedState
+  // may call it while walking its registry.
+  void deliver(const std::shared_ptr<const std::string>& message);
   // Closes with 1001 (going away): the relay is stopping.
   void close();
 
@@ -43,23 +47,24 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void on_accept(beast::error_code ec);
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
-  void on_send(std::shared_ptr<const std::string> message);
   void do_write();
   void on_write(beast::error_code ec, std::size_t bytes);
-  void on_close_requested();
   void on_close(beast::error_code ec);
   void drop_slow_client();
   void forget_waiting_messages();
 
-  websocket::stream<beast::tcp_stream> ws_;
-  std::shared_ptr<shared_state> state_;
+  // A plain socket below the WebSocket: its timeouts (handshake, pings) are
+  // the WebSocket layer's, and a timed stream would cost a timer per write.
+  websocket::stream<Socket> ws_;
+  std::shared_ptr<SharedState> state_;
   const std::string peer_;  // for log lines
 
-  beast::flat_buffer buffer_;                           // incoming, discarded
+  beast::flat_buffer buffer_;                             // incoming, discarded
   std::deque<std::shared_ptr<const std::string>> queue_;  // front: being written
   std::size_t queued_bytes_ = 0;
-  bool open_ = false;     // handshake done: writes allowed
-  bool closing_ = false;  // closing or dropped: send nothing more
+  HandlerMemory write_memory_;  // for the one write in progress (handler_memory.h)
+  bool open_ = false;           // handshake done: writes allowed
+  bool closing_ = false;        // closing or dropped: send nothing more
 };
 
 }  // namespace pidigits::relay

@@ -56,13 +56,16 @@ export function vectors() {
 }
 
 export class Stack {
-  static async start(env = {}) {
+  // options.softNofile: start deploy/start with that soft open-file limit, as
+  // a login shell's `ulimit -Sn` would (ws.test.mjs checks that nginx and the
+  // relay raise their own).
+  static async start(env = {}, options = {}) {
     const stack = new Stack();
-    await stack.#start(env);
+    await stack.#start(env, options);
     return stack;
   }
 
-  async #start(env) {
+  async #start(env, options) {
     this.httpPort = await freePort();
     this.redisPort = await freePort();
     this.dataDir = env.PI_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pidigits-it-'));
@@ -84,7 +87,12 @@ export class Stack {
     };
     this.url = `http://127.0.0.1:${this.httpPort}`;
     this.log = '';
-    this.proc = spawn(path.join(ROOT, 'deploy/start'), [], {
+    const start = path.join(ROOT, 'deploy/start');
+    // prlimit sets the limit and then execs deploy/start: the pid stays the same.
+    const [command, args] = options.softNofile
+      ? ['prlimit', [`--nofile=${options.softNofile}:`, start]]
+      : [start, []];
+    this.proc = spawn(command, args, {
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
