@@ -84,6 +84,10 @@ void Flags::add_host_port(std::string_view name, std::string* out) {
                     }});
 }
 
+void Flags::add_custom(std::string_view name, std::function<Status(std::string_view)> set) {
+  flags_.push_back({std::string(name), true, std::move(set)});
+}
+
 void Flags::add_switch(std::string_view name, bool* out) {
   flags_.push_back({std::string(name), false, [=](std::string_view) {
                       *out = true;

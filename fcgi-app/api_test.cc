@@ -10,6 +10,19 @@ namespace pidigits::fcgi {
 namespace {
 using nlohmann::json;
 
+HttpRequest make_request(std::string method, std::string path, std::string query = "",
+                         std::string content_type = "", std::string body = "",
+                         std::string accept = "*/*") {
+  HttpRequest request;
+  request.method = std::move(method);
+  request.path = std::move(path);
+  request.query = std::move(query);
+  request.content_type = std::move(content_type);
+  request.accept = std::move(accept);
+  request.body = std::move(body);
+  return request;
+}
+
 class ApiTest : public testing::RedisTest {
  protected:
   void SetUp() override {
@@ -25,13 +38,8 @@ class ApiTest : public testing::RedisTest {
   Response call(std::string method, std::string path, std::string query = "",
                 std::string content_type = "", std::string body = "", std::string accept = "*/*") {
     App app{config_, *redis_, *templates_};
-    HttpRequest request{std::move(method),
-                        std::move(path),
-                        std::move(query),
-                        std::move(content_type),
-                        std::move(accept),
-                        std::move(body),
-                        false};
+    HttpRequest request = make_request(std::move(method), std::move(path), std::move(query),
+                                       std::move(content_type), std::move(body), std::move(accept));
     return route(request, app);
   }
   Response post_json(const std::string& body) {
@@ -66,8 +74,9 @@ TEST_F(ApiTest, BadInputIs400And415And413AndWritesNothing) {
             "without quotes)");
   EXPECT_EQ(call("POST", "/api/tasks", "", "text/plain", "n=5").status, 415);
   App app{config_, *redis_, *templates_};
-  HttpRequest big{"POST", "/api/tasks", "", "application/json", "", std::string(kMaxBodyBytes, ' '),
-                  true};
+  HttpRequest big =
+      make_request("POST", "/api/tasks", "", "application/json", std::string(kMaxBodyBytes, ' '));
+  big.body_too_large = true;
   Response too_large = route(big, app);
   EXPECT_EQ(too_large.status, 413);
   EXPECT_EQ(body(too_large)["error"], "the body is larger than 4096 bytes; send {\"n\": N}");
@@ -155,7 +164,7 @@ TEST_F(ApiTest, RedisDownIs503EverywhereWithoutHanging) {
   RedisClient down(nowhere, std::chrono::seconds(1));
   App app{config_, down, *templates_};
   auto run = [&](std::string method, std::string path, std::string type = "", std::string b = "") {
-    return route(HttpRequest{method, path, "", type, "*/*", b, false}, app);
+    return route(make_request(method, path, "", type, b), app);
   };
   Response health = run("GET", "/healthz");
   EXPECT_EQ(health.status, 503);

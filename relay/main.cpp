@@ -19,6 +19,7 @@
 #include "net.h"
 #include "origin_policy.h"
 #include "pidigits/config.h"
+#include "pidigits/flags.h"
 #include "pidigits/log.h"
 #include "pidigits/redis.h"
 #include "shared_state.h"
@@ -63,29 +64,23 @@ void stop_when_drained(net::io_context& ioc, Timer& timer,
 int main(int argc, char** argv) {
   log::set_program("pi-relay");
   std::vector<ListenAddress> listen;
-  uint64_t max_clients = 20000;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view flag = argv[i];
-    if (flag == "--help" || flag == "-h") {
-      std::printf("%s\n", kUsage);
-      return 0;
-    }
-    if (i + 1 >= argc) return usage_error("unknown flag or missing value: " + std::string(flag));
-    std::string_view value = argv[++i];
-    if (flag == "--listen") {
-      listen.emplace_back();
-      if (!parse_listen_address(value, &listen.back())) {
-        return usage_error("--listen wants HOST:PORT with a numeric address or unix:PATH, not " +
-                           std::string(value));
-      }
-    } else if (flag == "--max-clients") {
-      if (!pidigits::parse_uint(value, 1, 1'000'000, &max_clients)) {
-        return usage_error("--max-clients wants a number from 1 to 1000000, not " +
-                           std::string(value));
-      }
-    } else {
-      return usage_error("unknown flag " + std::string(flag));
-    }
+  int max_clients = 20000;
+  pidigits::Flags flags;
+  flags.add_custom("--listen", [&](std::string_view value) {
+    listen.emplace_back();
+    if (parse_listen_address(value, &listen.back())) return pidigits::Status();
+    return pidigits::Status::invalid_argument(
+        "--listen wants HOST:PORT with a numeric address or unix:PATH, not '" +
+        std::string(value) + "'");
+  });
+  flags.add_int("--max-clients", &max_clients, 1, 1'000'000);
+  bool help = false;
+  if (pidigits::Status s = flags.parse(argc, argv, &help); !s.ok()) {
+    return usage_error(s.message());
+  }
+  if (help) {
+    std::printf("%s\n", kUsage);
+    return 0;
   }
   if (listen.empty()) {
     listen.emplace_back();
@@ -97,6 +92,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const char* allowed = std::getenv("PI_ALLOWED_ORIGINS");
+  std::string error;
   auto origins = OriginPolicy::parse(allowed == nullptr ? "" : allowed, &error);
   if (!origins) {
     std::fprintf(stderr, "pi-relay: %s\n", error.c_str());

@@ -40,6 +40,9 @@ class Flags {
   void add_string(std::string_view name, std::string* out);
   // HOST:PORT flag, checked with parse_host_port, kept as given.
   void add_host_port(std::string_view name, std::string* out);
+  // Any other flag with a value: set() checks and stores it (it may be given
+  // several times), returning an error line or ok.
+  void add_custom(std::string_view name, std::function<Status(std::string_view)> set);
   // Flag without a value.
   void add_switch(std::string_view name, bool* out);
   // The one positional argument: parse() returns an error line, or ok.
