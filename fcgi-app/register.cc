@@ -61,6 +61,8 @@ Registration register_task(RedisClient& redis, uint64_t n, uint64_t max_queue, b
                  {std::to_string(n), std::to_string(now_ms), std::to_string(max_queue),
                   fits_memory ? "1" : "0"});
   if (!reply.ok()) return failed(reply.error());
+  // PI_REDIS_MIN_REPLICAS: no 201/200 before that many replicas have the task.
+  if (std::string error; !redis.wait_for_replicas(&error)) return failed(error);
   std::vector<std::string> fields = reply.strings();
   if (fields.empty()) return failed("registration script returned nothing");
   Registration r;

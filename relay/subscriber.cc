@@ -13,6 +13,7 @@
 #include "pidigits/keys.h"
 #include "pidigits/log.h"
 #include "pidigits/redis.h"
+#include "pidigits/sentinel.h"
 
 namespace pidigits::relay {
 namespace {
@@ -114,7 +115,10 @@ void subscriber::run() {
 }
 
 subscriber::Context subscriber::connect(std::string* why) {
-  Context c(redisConnectWithTimeout(address_.host.c_str(), address_.port,
+  // With PI_REDIS_SENTINELS: wherever they say the primary is now.
+  std::optional<RedisAddress> target = locate_redis(address_, &preferred_sentinel_, why);
+  if (!target) return nullptr;
+  Context c(redisConnectWithTimeout(target->host.c_str(), target->port,
                                     to_timeval(kConnectTimeout)));
   if (c == nullptr) {
     *why = "cannot allocate a connection";
@@ -139,6 +143,7 @@ subscriber::Context subscriber::connect(std::string* why) {
     if (r != nullptr) freeReplyObject(r);
     if (!ok) return nullptr;
   }
+  if (address_.uses_sentinels() && !check_primary(c.get(), why)) return nullptr;
   // Channels are not per database, so the URL's db needs no SELECT here.
   std::string_view channel = keys::events();
   if (redisAppendCommand(c.get(), "SUBSCRIBE %b", channel.data(), channel.size()) != REDIS_OK ||

@@ -194,6 +194,12 @@ void TaskRunner::store(uint64_t n, const std::string& digits, std::string_view s
   if (!ok) return release(n, true, "the worker is stopping");
   switch (stored.status) {
     case StoreStatus::kStored:
+      // PI_REDIS_MIN_REPLICAS: stored only once that many replicas have it. If
+      // a failover lost it, release() requeues the task; else it is a no-op.
+      if (std::string error; !redis_.wait_for_replicas(&error)) {
+        log::warn("task ", n, ": its result is not confirmed by replicas: ", error);
+        release(n, true, "its result was not confirmed by replicas");
+      }
       announce_task(redis_, n);
       if (source == "cached") {
         log::info("task ", n, " stored (cached), digit ", stored.digit);

@@ -6,30 +6,64 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace pidigits {
 
+struct HostPort {
+  std::string host;
+  int port = 0;
+};
+
+// Where the service's Redis is, and how writes to it are acknowledged.
+//
+// Two ways to find it:
+//  - one fixed server at host:port (PI_REDIS_URL, or 127.0.0.1:PI_REDIS_PORT);
+//  - Sentinel (PI_REDIS_SENTINELS): `sentinels` is not empty, and the primary
+//    is whatever they name for `master_name` (PI_REDIS_MASTER) at each
+//    connection; host and port are then unused.
+// `password` (PI_REDIS_PASSWORD) is sent to Redis and, when set, to the
+// sentinels too. It never goes into a log line (describe() leaves it out).
 struct RedisAddress {
+  RedisAddress() = default;
+  RedisAddress(std::string host, int port, std::string password = {}, int db = 0)
+      : host(std::move(host)), port(port), password(std::move(password)), db(db) {}
+
   std::string host = "127.0.0.1";
   int port = 6390;
   std::string password;  // empty: no AUTH
   int db = 0;
+  std::vector<HostPort> sentinels;  // empty: the fixed server above
+  std::string master_name;          // the sentinels' name for the primary
+  // RedisClient::wait_for_replicas() confirms a write only once this many
+  // replicas have it (PI_REDIS_MIN_REPLICAS); 0 confirms at once.
+  int min_replicas = 0;
+
+  bool uses_sentinels() const { return !sentinels.empty(); }
 };
 
 // Parses "redis://[[user]:password@]host[:port][/db]". Returns nullopt and sets
 // *error when the URL is malformed.
 std::optional<RedisAddress> parse_redis_url(const std::string& url, std::string* error);
 
+// Parses "host:port[,host:port...]" (commas or spaces between entries; an IPv6
+// host in brackets: "[::1]:26379"). nullopt and *error on anything else.
+std::optional<std::vector<HostPort>> parse_host_ports(std::string_view text, std::string* error);
+
 struct Config {
-  RedisAddress redis;                  // PI_REDIS_URL, else 127.0.0.1:PI_REDIS_PORT
-  uint64_t max_digits = 100'000'000;   // PI_MAX_DIGITS
-  uint64_t max_queue = 1000;           // PI_MAX_QUEUE
+  // PI_REDIS_SENTINELS + PI_REDIS_MASTER, else PI_REDIS_URL, else
+  // 127.0.0.1:PI_REDIS_PORT; plus PI_REDIS_PASSWORD and PI_REDIS_MIN_REPLICAS.
+  RedisAddress redis;
+  uint64_t max_digits = 100'000'000;  // PI_MAX_DIGITS
+  uint64_t max_queue = 1000;          // PI_MAX_QUEUE
   // Memory one task may use, in bytes: PI_WORKER_MEMORY_MB, by default 3/4 of
   // this machine's memory divided by PI_WORKERS (default: cores).
   uint64_t worker_memory = 0;
 };
 
 // Reads the environment. On a bad value returns nullopt and sets *error.
+// PI_LOG_FORMAT is checked here too (log.h reads it).
 std::optional<Config> load_config(std::string* error);
 
 // Parses a whole decimal string into [min, max]; false on anything else
