@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <string_view>
 
+#include "open_connections.h"
 #include "pidigits/log.h"
 #include "pidigits/sentinel.h"
 
@@ -68,8 +69,16 @@ std::vector<std::string> Reply::strings() const {
 RedisClient::RedisClient(RedisAddress address, std::chrono::milliseconds command_timeout)
     : address_(std::move(address)), timeout_(command_timeout) {}
 
-RedisClient::~RedisClient() {
-  if (context_ != nullptr) redisFree(context_);
+RedisClient::~RedisClient() { close_context(); }
+
+void RedisClient::close_context() {
+  if (context_ == nullptr) return;
+  if (address_.uses_sentinels()) {
+    open_connections::close(context_);
+  } else {
+    redisFree(context_);
+  }
+  context_ = nullptr;
 }
 
 namespace {
@@ -146,14 +155,14 @@ std::string RedisClient::open(const RedisAddress& target) {
   connected_to_ = target;
   connected_to_.sentinels.clear();  // describe() then names the node
   fresh_connection_ = true;
+  if (address_.uses_sentinels()) open_connections::add(describe(connected_to_), c);
   return {};
 }
 
 void RedisClient::drop(const std::string& why) {
   if (context_ == nullptr) return;
   log::warn("lost Redis at ", describe(connected_to_), ": ", why);
-  redisFree(context_);
-  context_ = nullptr;
+  close_context();
   last_error_ = why;
   // The next call may reconnect at once; only failed connects back off.
   next_attempt_ = std::chrono::steady_clock::now();
@@ -164,7 +173,14 @@ Reply RedisClient::run(int argc, const char** argv, const size_t* lengths) {
   if (reply == nullptr || context_->err) {
     std::string why = context_->err ? context_->errstr : "no reply";
     timed_out_ = context_->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
+    if (timed_out_) why = "no answer within " + std::to_string(timeout_.count()) + " ms";
     if (reply != nullptr) freeReplyObject(reply);
+    if (timed_out_ && address_.uses_sentinels()) {
+      // Silence for a whole command timeout: the node's host is gone or cut
+      // off (open_connections.h). Spare this process's other threads the wait.
+      int others = open_connections::cut_off(describe(connected_to_), context_);
+      if (others > 0) why += "; cut " + std::to_string(others) + " other connections to it short";
+    }
     drop(why);
     return Reply::failure("Redis unavailable: " + why);
   }
@@ -275,8 +291,7 @@ Reply RedisClient::read_reply() {
     bool timed_out = context_->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
     std::string why = context_->errstr;
     if (timed_out) {
-      redisFree(context_);
-      context_ = nullptr;
+      close_context();
       return Reply::failure("timeout");
     }
     drop(why);

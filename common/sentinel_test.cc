@@ -225,6 +225,50 @@ TEST(SentinelReadOnly, ReadOnlyMakesTheClientAskAgain) {
   EXPECT_EQ(check.command({"GET", "pi:where"}).string(), "second");
 }
 
+// A primary that goes silent (its host cut off): the first connection of the
+// process that times out cuts the others to it short, so a thread blocked on
+// one retries on the new primary at once instead of waiting out its own,
+// longer timeout.
+TEST(SentinelSilentPrimary, OneTimeoutCutsTheOtherConnectionsShort) {
+  RedisServer first({}, kPassword), second({}, kPassword);
+  ASSERT_TRUE(first.ok() && second.ok());
+  SentinelServer sentinel(kMaster, first.port(), kPassword);
+  ASSERT_TRUE(sentinel.ok());
+  RedisAddress address;
+  address.sentinels = {sentinel.endpoint()};
+  address.master_name = kMaster;
+  address.password = kPassword;
+  RedisClient quick(address, 1s), patient(address, 20s);
+  ASSERT_TRUE(quick.command({"PING"}).ok());
+  ASSERT_TRUE(patient.command({"PING"}).ok());
+
+  first.freeze();
+  // The failover, done by hand: the sentinel names the second server now.
+  RedisClient admin(RedisAddress("127.0.0.1", sentinel.port(), kPassword), 2s);
+  ASSERT_TRUE(admin.command({"SENTINEL", "REMOVE", kMaster}).ok());
+  ASSERT_TRUE(admin
+                  .command({"SENTINEL", "MONITOR", kMaster, "127.0.0.1",
+                            std::to_string(second.port()), "1"})
+                  .ok());
+  ASSERT_TRUE(admin.command({"SENTINEL", "SET", kMaster, "auth-pass", kPassword}).ok());
+
+  Reply patient_reply = Reply::failure("not run");
+  std::chrono::steady_clock::duration took{};
+  std::thread blocked([&] {
+    auto start = std::chrono::steady_clock::now();
+    patient_reply = patient.command({"SET", "pi:where", "second"});
+    took = std::chrono::steady_clock::now() - start;
+  });
+  std::this_thread::sleep_for(100ms);
+  EXPECT_FALSE(quick.command({"PING"}).ok());  // times out after 1 s
+  blocked.join();
+  first.thaw();
+  ASSERT_TRUE(patient_reply.ok()) << patient_reply.error();
+  EXPECT_LT(took, 5s);  // not its own 20 s
+  RedisClient check(second.address(), 1s);
+  EXPECT_EQ(check.command({"GET", "pi:where"}).string(), "second");
+}
+
 TEST_F(SentinelTest, WaitConfirmsAWriteOnTheReplica) {
   RedisClient client(via_sentinels({sentinel_->endpoint()}, 1), 2s);
   ASSERT_TRUE(client.command({"SET", "pi:durable", "1"}).ok());

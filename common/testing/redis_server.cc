@@ -95,6 +95,14 @@ void RedisServer::kill_now() {
   pid_ = -1;
 }
 
+void RedisServer::freeze() {
+  if (pid_ > 0) kill(pid_, SIGSTOP);
+}
+
+void RedisServer::thaw() {
+  if (pid_ > 0) kill(pid_, SIGCONT);
+}
+
 RedisServer::~RedisServer() {
   kill_now();
   std::error_code ignored;

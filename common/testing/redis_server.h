@@ -32,6 +32,10 @@ class RedisServer {
   int port() const { return port_; }
   RedisAddress address() const;  // with the password
   void kill_now();               // SIGKILL, as a lost host would look
+  // SIGSTOP / SIGCONT: connections stay open but nothing answers, as when the
+  // host is cut off from the network.
+  void freeze();
+  void thaw();
 
  protected:
   // For SentinelServer: the program's extra argument ("--sentinel" or none).

@@ -100,6 +100,7 @@ class RedisClient {
   Reply run(int argc, const char** argv, const size_t* lengths);
   Reply run_with_retry(int argc, const char** argv, const size_t* lengths);
   void drop(const std::string& why);
+  void close_context();  // frees context_ (and forgets it: open_connections.h)
   // Connects to `target` and logs in (AUTH, SELECT, and ROLE with sentinels);
   // sets context_, or returns why not.
   std::string open(const RedisAddress& target);
