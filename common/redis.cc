@@ -114,7 +114,7 @@ bool RedisClient::connect() {
   if (target && address_.uses_sentinels()) {
     // That sentinel's answer led nowhere (stale during a failover, or cut off
     // from the others): ask the next one first next time.
-    why = describe(*target) + ": " + why;
+    why = target->host + ":" + std::to_string(target->port) + ": " + why;
     preferred_sentinel_ = (preferred_sentinel_ + 1) % address_.sentinels.size();
   }
   if (why != last_error_) log::warn("cannot connect to Redis at ", describe(address_), ": ", why);
