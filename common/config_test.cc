@@ -54,5 +54,88 @@ TEST(LoadConfig, RejectsBadEnvironmentWithItsName) {
   unsetenv("PI_MAX_DIGITS");
 }
 
+TEST(ParseHostPorts, ReadsCommaOrSpaceSeparatedLists) {
+  auto list = parse_host_ports("10.0.0.1:26379, 10.0.0.2:26380 [::1]:26381");
+  ASSERT_TRUE(list.ok()) << list.status().message();
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[0].host, "10.0.0.1");
+  EXPECT_EQ((*list)[0].port, 26379);
+  EXPECT_EQ((*list)[1].port, 26380);
+  EXPECT_EQ((*list)[2].host, "::1");
+  for (const char* bad : {"", " , ", "host", "host:", ":26379", "host:0", "host:65536", "h:1,x"}) {
+    EXPECT_FALSE(parse_host_ports(bad).ok()) << bad;
+  }
+}
+
+// Clears every variable these tests set, also when one fails.
+class SentinelConfig : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    for (const char* name : {"PI_REDIS_SENTINELS", "PI_REDIS_MASTER", "PI_REDIS_URL",
+                             "PI_REDIS_PASSWORD", "PI_REDIS_MIN_REPLICAS", "PI_LOG_FORMAT"}) {
+      unsetenv(name);
+    }
+  }
+};
+
+TEST_F(SentinelConfig, SentinelsMasterPasswordAndMinReplicas) {
+  setenv("PI_REDIS_SENTINELS", "10.0.0.1:26379,10.0.0.2:26379", 1);
+  setenv("PI_REDIS_PASSWORD", "pw", 1);
+  setenv("PI_REDIS_MIN_REPLICAS", "1", 1);
+  auto config = load_config();
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_TRUE(config->redis.uses_sentinels());
+  EXPECT_EQ(config->redis.sentinels.size(), 2u);
+  EXPECT_EQ(config->redis.master_name, "pidigits");  // the default
+  EXPECT_EQ(config->redis.password, "pw");
+  EXPECT_EQ(config->redis.min_replicas, 1);
+  setenv("PI_REDIS_MASTER", "other-master", 1);
+  config = load_config();
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->redis.master_name, "other-master");
+}
+
+TEST_F(SentinelConfig, OneRedisStaysTheDefault) {
+  auto config = load_config();
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_FALSE(config->redis.uses_sentinels());
+  EXPECT_EQ(config->redis.port, 6390);
+  EXPECT_EQ(config->redis.min_replicas, 0);
+}
+
+TEST_F(SentinelConfig, RejectsBadValuesWithTheirName) {
+  std::string error;
+  auto fails = [&] {
+    auto config = load_config();
+    error = config.status().message();
+    return !config.ok();
+  };
+  setenv("PI_REDIS_SENTINELS", "10.0.0.1", 1);
+  EXPECT_TRUE(fails());
+  EXPECT_NE(error.find("PI_REDIS_SENTINELS"), std::string::npos) << error;
+
+  setenv("PI_REDIS_SENTINELS", "10.0.0.1:26379", 1);
+  setenv("PI_REDIS_URL", "redis://h:1", 1);
+  EXPECT_TRUE(fails());
+  EXPECT_NE(error.find("both set"), std::string::npos) << error;
+  unsetenv("PI_REDIS_URL");
+
+  setenv("PI_REDIS_MASTER", "bad name", 1);
+  EXPECT_TRUE(fails());
+  EXPECT_NE(error.find("PI_REDIS_MASTER"), std::string::npos) << error;
+  unsetenv("PI_REDIS_MASTER");
+
+  setenv("PI_REDIS_MIN_REPLICAS", "-1", 1);
+  EXPECT_TRUE(fails());
+  EXPECT_NE(error.find("PI_REDIS_MIN_REPLICAS"), std::string::npos) << error;
+  unsetenv("PI_REDIS_MIN_REPLICAS");
+
+  setenv("PI_LOG_FORMAT", "yaml", 1);
+  EXPECT_TRUE(fails());
+  EXPECT_NE(error.find("PI_LOG_FORMAT must be text or json"), std::string::npos) << error;
+  setenv("PI_LOG_FORMAT", "json", 1);
+  EXPECT_FALSE(fails()) << error;
+}
+
 }  // namespace
 }  // namespace pidigits

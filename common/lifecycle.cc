@@ -154,6 +154,10 @@ Result<Answer> register_task(RedisClient& redis, uint64_t n, std::string_view ow
     return unexpected("pi_register");
   }
   if (!read_task(reply.get(), 1, &answer.task)) return unexpected("pi_register");
+  // PI_REDIS_MIN_REPLICAS: no 201 before that many replicas hold the new task.
+  if (answer.outcome != Outcome::kExisting) {
+    if (Status s = redis.wait_for_replicas(); !s.ok()) return s;
+  }
   return answer;
 }
 
@@ -182,6 +186,7 @@ Result<Answer> retry_task(RedisClient& redis, uint64_t n, const Admission& a) {
     return unexpected("pi_retry");
   }
   if (!read_task(reply.get(), 1, &answer.task)) return unexpected("pi_retry");
+  if (Status s = redis.wait_for_replicas(); !s.ok()) return s;
   return answer;
 }
 
@@ -339,6 +344,10 @@ Result<Store> store_result(RedisClient& redis, std::string_view worker, uint64_t
     if (digit.size() != 1 || digit[0] < '0' || digit[0] > '9') return unexpected("pi_store");
     store.outcome = StoreOutcome::kStored;
     store.digit = digit[0] - '0';
+    // PI_REDIS_MIN_REPLICAS: a result is stored once replicas hold it. When
+    // they do not, the worker retries pi_store, which is idempotent for a task
+    // already stored (it answers 'lost', and the digits stay).
+    if (Status s = redis.wait_for_replicas(); !s.ok()) return s;
   } else if (outcome == "lost") {
     store.outcome = StoreOutcome::kLost;
   } else if (outcome == "short") {

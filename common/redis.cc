@@ -4,13 +4,22 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <string_view>
 
+#include "open_connections.h"
 #include "pidigits/log.h"
+#include "pidigits/sentinel.h"
 
 namespace pidigits {
 
 std::string describe(const RedisAddress& address) {
-  return address.host + ":" + std::to_string(address.port);
+  if (!address.uses_sentinels()) return address.host + ":" + std::to_string(address.port);
+  std::string text = "primary '" + address.master_name + "' via sentinels ";
+  for (size_t i = 0; i < address.sentinels.size(); ++i) {
+    if (i != 0) text += ',';
+    text += address.sentinels[i].host + ":" + std::to_string(address.sentinels[i].port);
+  }
+  return text;
 }
 
 Reply::Reply(redisReply* reply, std::string error) : reply_(reply), error_(std::move(error)) {
@@ -71,11 +80,23 @@ std::vector<std::string> Reply::strings() const {
 RedisClient::RedisClient(RedisAddress address, std::chrono::milliseconds command_timeout)
     : address_(std::move(address)), timeout_(command_timeout) {}
 
-RedisClient::~RedisClient() {
-  if (context_ != nullptr) redisFree(context_);
+RedisClient::~RedisClient() { close_context(); }
+
+void RedisClient::close_context() {
+  if (context_ == nullptr) return;
+  if (address_.uses_sentinels()) {
+    open_connections::close(context_);
+  } else {
+    redisFree(context_);
+  }
+  context_ = nullptr;
 }
 
 namespace {
+// WAIT's longest wait: replicas on a working network confirm in a
+// millisecond; one that needs longer is as good as gone for an acknowledgement.
+constexpr std::chrono::milliseconds kWaitTimeout{1000};
+
 timeval to_timeval(std::chrono::milliseconds ms) {
   return timeval{static_cast<time_t>(ms.count() / 1000),
                  static_cast<suseconds_t>(ms.count() % 1000 * 1000)};
@@ -86,41 +107,27 @@ bool RedisClient::connect() {
   if (context_ != nullptr) return true;
   auto now = std::chrono::steady_clock::now();
   if (now < next_attempt_) return false;
-  redisContext* c = redisConnectWithTimeout(address_.host.c_str(), address_.port,
-                                            to_timeval(std::chrono::milliseconds(1000)));
   std::string why;
-  if (c == nullptr) {
-    why = "cannot allocate a connection";
-  } else if (c->err) {
-    why = c->errstr;
-  } else if (redisSetTimeout(c, to_timeval(timeout_)) != REDIS_OK) {
-    why = "cannot set the socket timeout";
-  }
+  std::optional<RedisAddress> target = locate_redis(address_, &preferred_sentinel_, &why);
+  if (target) why = open(*target);
   if (why.empty()) {
-    redisEnableKeepAlive(c);
-    context_ = c;
-    // AUTH and SELECT go through run() so that their failure drops the context.
-    if (!address_.password.empty()) {
-      const char* argv[] = {"AUTH", address_.password.c_str()};
-      size_t lens[] = {4, address_.password.size()};
-      if (Reply r = run(2, argv, lens); !r.ok()) why = "AUTH failed: " + r.error();
-    }
-    if (why.empty() && address_.db != 0) {
-      std::string db = std::to_string(address_.db);
-      const char* argv[] = {"SELECT", db.c_str()};
-      size_t lens[] = {6, db.size()};
-      if (Reply r = run(2, argv, lens); !r.ok()) why = "SELECT failed: " + r.error();
-    }
-    if (why.empty()) {
+    if (address_.uses_sentinels()) {
+      const HostPort& sentinel = address_.sentinels[preferred_sentinel_];
+      log::info("connected to the Redis primary at ", describe(connected_to_),
+                " (named by sentinel ", sentinel.host, ":", sentinel.port, ")");
+    } else {
       log::info("connected to Redis at ", describe(address_));
-      backoff_ = std::chrono::milliseconds(50);
-      last_error_.clear();
-      return true;
     }
-    drop(why);
-    return false;
+    backoff_ = std::chrono::milliseconds(50);
+    last_error_.clear();
+    return true;
   }
-  if (c != nullptr) redisFree(c);
+  if (target && address_.uses_sentinels()) {
+    // That sentinel's answer led nowhere (stale during a failover, or cut off
+    // from the others): ask the next one first next time.
+    why = target->host + ":" + std::to_string(target->port) + ": " + why;
+    preferred_sentinel_ = (preferred_sentinel_ + 1) % address_.sentinels.size();
+  }
   if (why != last_error_) log::warn("cannot connect to Redis at ", describe(address_), ": ", why);
   last_error_ = why;
   next_attempt_ = now + backoff_;
@@ -128,11 +135,45 @@ bool RedisClient::connect() {
   return false;
 }
 
+std::string RedisClient::open(const RedisAddress& target) {
+  redisContext* c = redisConnectWithTimeout(target.host.c_str(), target.port,
+                                            to_timeval(std::chrono::milliseconds(1000)));
+  if (c == nullptr) return "cannot allocate a connection";
+  std::string why;
+  if (c->err) {
+    why = c->errstr;
+  } else if (redisSetTimeout(c, to_timeval(timeout_)) != REDIS_OK) {
+    why = "cannot set the socket timeout";
+  } else {
+    redisEnableKeepAlive(c);
+    if (!target.password.empty()) authenticate(c, target.password, false, &why);
+    if (why.empty() && target.db != 0) {
+      auto* reply = static_cast<redisReply*>(redisCommand(c, "SELECT %d", target.db));
+      if (reply == nullptr || c->err) {
+        why = c->err ? c->errstr : "no reply";
+      } else if (reply->type == REDIS_REPLY_ERROR) {
+        why = "SELECT failed: " + std::string(reply->str, reply->len);
+      }
+      if (reply != nullptr) freeReplyObject(reply);
+    }
+    if (why.empty() && target.uses_sentinels()) check_primary(c, &why);
+  }
+  if (!why.empty()) {
+    redisFree(c);
+    return why;
+  }
+  context_ = c;
+  connected_to_ = target;
+  connected_to_.sentinels.clear();  // describe() then names the node
+  fresh_connection_ = true;
+  if (address_.uses_sentinels()) open_connections::add(describe(connected_to_), c);
+  return {};
+}
+
 void RedisClient::drop(const std::string& why) {
   if (context_ == nullptr) return;
-  log::warn("lost Redis at ", describe(address_), ": ", why);
-  redisFree(context_);
-  context_ = nullptr;
+  log::warn("lost Redis at ", describe(connected_to_), ": ", why);
+  close_context();
   last_error_ = why;
   // The next call may reconnect at once; only failed connects back off.
   next_attempt_ = std::chrono::steady_clock::now();
@@ -143,9 +184,26 @@ Reply RedisClient::run(int argc, const char** argv, const size_t* lengths) {
   if (reply == nullptr || context_->err) {
     std::string why = context_->err ? context_->errstr : "no reply";
     timed_out_ = context_->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
+    if (timed_out_) why = "no answer within " + std::to_string(timeout_.count()) + " ms";
     if (reply != nullptr) freeReplyObject(reply);
+    if (timed_out_ && address_.uses_sentinels()) {
+      // Silence for a whole command timeout: the node's host is gone or cut
+      // off (open_connections.h). Spare this process's other threads the wait.
+      int others = open_connections::cut_off(describe(connected_to_), context_);
+      if (others > 0) why += "; cut " + std::to_string(others) + " other connections to it short";
+    }
     drop(why);
     return Reply::failure("Redis unavailable: " + why);
+  }
+  fresh_connection_ = false;
+  // A failover demoted our node: it refuses writes ("READONLY You can't write
+  // against a read only replica."). Drop it so that the retry, and every later
+  // call, finds the new primary. Nothing was written.
+  if (reply->type == REDIS_REPLY_ERROR && address_.uses_sentinels() &&
+      std::string_view(reply->str, reply->len).starts_with("READONLY")) {
+    Reply refused(reply);
+    drop("it became a replica (READONLY)");
+    return refused;
   }
   return Reply(reply);
 }
@@ -162,6 +220,40 @@ Reply RedisClient::run_with_retry(int argc, const char** argv, const size_t* len
     reply = run(argc, argv, lengths);
   }
   return reply;
+}
+
+Status RedisClient::wait_for_replicas() {
+  const int wanted = address_.min_replicas;
+  if (wanted == 0) return Status();
+  if (context_ == nullptr || fresh_connection_) {
+    return Status::unavailable(
+        "the connection to Redis changed after the write, so its replication cannot be "
+        "confirmed");
+  }
+  const auto wait = std::min(kWaitTimeout, timeout_ / 2);
+  const std::string count = std::to_string(wanted);
+  const std::string ms = std::to_string(wait.count());
+  const char* argv[] = {"WAIT", count.c_str(), ms.c_str()};
+  const size_t lengths[] = {4, count.size(), ms.size()};
+  Reply reply = run(3, argv, lengths);
+  if (!reply.ok()) return reply.status();
+  int64_t confirmed = reply.integer().value_or(0);
+  if (confirmed < wanted) {
+    std::string error = "only " + std::to_string(confirmed) + " of " + count +
+                        " replicas (PI_REDIS_MIN_REPLICAS) confirmed the write within " + ms +
+                        " ms";
+    // Our node may have been replaced in a failover without knowing it yet (a
+    // sentinel demotes it only some seconds later). If the sentinels name
+    // another primary now, go there with the next call.
+    std::string why;
+    std::optional<RedisAddress> primary = locate_redis(address_, &preferred_sentinel_, &why);
+    if (primary && (primary->host != connected_to_.host || primary->port != connected_to_.port)) {
+      drop("the sentinels name " + primary->host + ":" + std::to_string(primary->port) +
+           " as the primary now");
+    }
+    return Status::unavailable(error);
+  }
+  return Status();
 }
 
 Reply RedisClient::command(const std::vector<std::string>& args) {
@@ -207,8 +299,7 @@ Reply RedisClient::read_reply() {
     bool timed_out = context_->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
     std::string why = context_->errstr;
     if (timed_out) {
-      redisFree(context_);
-      context_ = nullptr;
+      close_context();
       return Reply::failure("timeout");
     }
     drop(why);

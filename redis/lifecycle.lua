@@ -541,6 +541,10 @@ local function pi_store(_, args)
   end
   local task = load(n)
   local list = processing_key(worker)
+  if task and task.stage == 'stored' and task.worker == worker then
+    redis.call('LREM', list, 0, n)
+    return {'stored', task.digit}  -- a repeated call: the first reply was lost
+  end
   if not (task and task.stage == 'calculated' and task.worker == worker) then
     redis.call('LREM', list, 0, n)
     return {'lost'}

@@ -15,6 +15,7 @@
 #include "pidigits/task.h"
 #include "pidigits/log.h"
 #include "pidigits/redis.h"
+#include "pidigits/sentinel.h"
 
 namespace pidigits::relay {
 namespace {
@@ -118,8 +119,11 @@ void Subscriber::run() {
 }
 
 Subscriber::Context Subscriber::connect(std::string* why) {
-  Context c(
-      redisConnectWithTimeout(address_.host.c_str(), address_.port, to_timeval(kConnectTimeout)));
+  // With PI_REDIS_SENTINELS: wherever they say the primary is now.
+  std::optional<RedisAddress> target = locate_redis(address_, &preferred_sentinel_, why);
+  if (!target) return nullptr;
+  Context c(redisConnectWithTimeout(target->host.c_str(), target->port,
+                                    to_timeval(kConnectTimeout)));
   if (c == nullptr) {
     *why = "cannot allocate a connection";
     return nullptr;
@@ -144,6 +148,7 @@ Subscriber::Context Subscriber::connect(std::string* why) {
     if (r != nullptr) freeReplyObject(r);
     if (!ok) return nullptr;
   }
+  if (address_.uses_sentinels() && !check_primary(c.get(), why)) return nullptr;
   // Channels are not per database, so the URL's db needs no SELECT here.
   std::string_view channel = keys::events();
   if (redisAppendCommand(c.get(), "SUBSCRIBE %b", channel.data(), channel.size()) != REDIS_OK ||

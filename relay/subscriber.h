@@ -59,6 +59,7 @@ class Subscriber {
   std::thread thread_;
 
   // Used only by the thread.
+  size_t preferred_sentinel_ = 0;  // see locate_redis()
   bool outage_ = false;  // since the last subscription (or at start)
   std::chrono::steady_clock::time_point outage_since_{};
 };

@@ -60,6 +60,12 @@ bool TaskRunner::retry(std::string_view what, const std::function<Status()>& ste
       if (warned) log::info(what, ": succeeded after a retry");
       return true;
     }
+    // Only an outage or a full Redis passes; anything else would fail again.
+    if (status.code() != Status::Code::kUnavailable &&
+        status.code() != Status::Code::kResourceExhausted) {
+      log::error(what, " failed: ", status.message());
+      return false;
+    }
     if (!warned) log::warn(what, " failed: ", status.message(), "; retrying");
     warned = true;
     auto until = std::chrono::steady_clock::now() + kRetryPause;

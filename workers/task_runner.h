@@ -59,9 +59,9 @@ class TaskRunner {
   // (at most every 250 ms) and checks ownership at least every second.
   // Returns true when the computation must stop (a stop request, or lost).
   bool check(uint64_t n);
-  // Repeats step() until it succeeds (true) or a stop is requested (false),
-  // pausing between tries; one log line per failing step. step returns the
-  // Status of its Redis call.
+  // Repeats step() while Redis is out of reach or full, until it succeeds
+  // (true), a stop is requested or it fails otherwise (false: the caller gives
+  // the task back), pausing between tries; one log line per failing step.
   bool retry(std::string_view what, const std::function<Status()>& step);
 
   RedisClient& redis_;

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "pidigits/redis.h"
@@ -30,7 +31,13 @@ int spare_port() {
   return port;
 }
 
-RedisServer::RedisServer() {
+RedisServer::RedisServer() : RedisServer(std::vector<std::string>{}) {}
+
+RedisServer::RedisServer(std::vector<std::string> config, std::string password)
+    : RedisServer(std::move(config), std::move(password), false) {}
+
+RedisServer::RedisServer(std::vector<std::string> config, std::string password, bool sentinel)
+    : config_(std::move(config)), password_(std::move(password)), sentinel_(sentinel) {
   char dir[] = "/tmp/pi-test-redis-XXXXXX";
   if (mkdtemp(dir) == nullptr) return;
   dir_ = dir;
@@ -38,18 +45,34 @@ RedisServer::RedisServer() {
 }
 
 bool RedisServer::start(int port) {
+  // Sentinel rewrites its config file: it must be writable, and new per try.
+  const std::string conf = dir_ + "/redis.conf";
+  {
+    std::ofstream out(conf, std::ios::trunc);
+    out << "bind 127.0.0.1\nport " << port << "\ndir " << dir_ << "\nlogfile " << dir_
+        << "/redis.log\n";  // its chatter would drown the test output
+    if (!sentinel_) {
+      // A replica's first sync starts at once instead of after 5 s.
+      out << "save \"\"\nappendonly no\nrepl-diskless-sync-delay 0\n";
+    }
+    if (!password_.empty()) {
+      out << "requirepass \"" << password_ << "\"\n";
+      if (!sentinel_) out << "masterauth \"" << password_ << "\"\n";
+    }
+    for (const auto& line : config_) out << line << '\n';
+  }
   pid_t pid = fork();
   if (pid < 0) return false;
   if (pid == 0) {
-    std::string port_text = std::to_string(port);
-    std::string log = dir_ + "/redis.log";  // its chatter would drown the test output
-    execlp("redis-server", "redis-server", "--bind", "127.0.0.1", "--port", port_text.c_str(),
-           "--save", "", "--appendonly", "no", "--dir", dir_.c_str(), "--logfile", log.c_str(),
-           static_cast<char*>(nullptr));
+    if (sentinel_) {
+      execlp("redis-server", "redis-server", conf.c_str(), "--sentinel",
+             static_cast<char*>(nullptr));
+    } else {
+      execlp("redis-server", "redis-server", conf.c_str(), static_cast<char*>(nullptr));
+    }
     _exit(127);
   }
-  RedisAddress address;
-  address.port = port;
+  RedisAddress address("127.0.0.1", port, password_);
   for (int i = 0; i < 100; ++i) {
     if (waitpid(pid, nullptr, WNOHANG) == pid) return false;  // port taken, or no redis-server
     RedisClient client(address, std::chrono::milliseconds(500));
@@ -65,19 +88,44 @@ bool RedisServer::start(int port) {
   return false;
 }
 
+void RedisServer::kill_now() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+void RedisServer::freeze() {
+  if (pid_ > 0) kill(pid_, SIGSTOP);
+}
+
+void RedisServer::thaw() {
+  if (pid_ > 0) kill(pid_, SIGCONT);
+}
+
 RedisServer::~RedisServer() {
-  if (pid_ > 0) {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
+  kill_now();
   std::error_code ignored;
   if (!dir_.empty()) std::filesystem::remove_all(dir_, ignored);
 }
 
-RedisAddress RedisServer::address() const {
-  RedisAddress address;
-  address.port = port_;
-  return address;
+RedisAddress RedisServer::address() const { return RedisAddress("127.0.0.1", port_, password_); }
+
+namespace {
+std::vector<std::string> sentinel_config(const std::string& master, int master_port,
+                                         const std::string& password) {
+  std::vector<std::string> lines = {
+      "sentinel monitor " + master + " 127.0.0.1 " + std::to_string(master_port) + " 1",
+      "sentinel down-after-milliseconds " + master + " 1000",
+      "sentinel failover-timeout " + master + " 5000",
+  };
+  if (!password.empty()) lines.push_back("sentinel auth-pass " + master + " \"" + password + "\"");
+  return lines;
 }
+}  // namespace
+
+SentinelServer::SentinelServer(const std::string& master_name, int master_port,
+                               std::string password)
+    : RedisServer(sentinel_config(master_name, master_port, password), password, true) {}
 
 }  // namespace pidigits::testing

@@ -6,6 +6,13 @@
 // failed calls, never a hang: every socket operation has a timeout.
 // A context that failed is dropped, never reused (hiredis' rule).
 //
+// With sentinels (RedisAddress::sentinels, PI_REDIS_SENTINELS) every
+// connection starts by asking them where the primary is, and checks its ROLE
+// (sentinel.h). A connection that fails, or answers READONLY because its node
+// was demoted in a failover, is dropped, and the next call finds the new
+// primary. wait_for_replicas() is the WAIT that makes a write survive a
+// failover (PI_REDIS_MIN_REPLICAS).
+//
 // Not thread-safe: one RedisClient per thread.
 #pragma once
 
@@ -74,6 +81,18 @@ class RedisClient {
   Reply eval(std::string_view lua, const std::vector<std::string>& keys,
              const std::vector<std::string>& args);
 
+  // Confirms that the writes of the command just before this call reached
+  // address().min_replicas replicas (WAIT, at most 1 s and half the command
+  // timeout), so that a failover cannot lose them. True at once when
+  // min_replicas is 0. kUnavailable when fewer confirmed in time, or when
+  // the connection failed or changed since that command (WAIT can only vouch
+  // for writes made on its own connection): the write may then be lost.
+  // Not retried: a second WAIT on a new connection would vouch for nothing.
+  // With sentinels, a WAIT that falls short also asks them whether this node
+  // is still the primary, and drops the connection if not (a failover it has
+  // not heard of yet).
+  Status wait_for_replicas();
+
   // Connects now if not connected (respecting the backoff); true when connected.
   bool connect();
   bool connected() const { return context_ != nullptr; }
@@ -87,17 +106,25 @@ class RedisClient {
   Reply run(int argc, const char** argv, const size_t* lengths);
   Reply run_with_retry(int argc, const char** argv, const size_t* lengths);
   void drop(const std::string& why);
+  void close_context();  // frees context_ (and forgets it: open_connections.h)
+  // Connects to `target` and logs in (AUTH, SELECT, and ROLE with sentinels);
+  // sets context_, or returns why not.
+  std::string open(const RedisAddress& target);
 
   RedisAddress address_;
   std::chrono::milliseconds timeout_;
   redisContext* context_ = nullptr;
+  RedisAddress connected_to_;      // the node of context_ (the primary, with sentinels)
+  size_t preferred_sentinel_ = 0;  // the one to ask first (sentinel.h)
+  bool fresh_connection_ = true;   // no command yet on context_ (for WAIT)
   std::chrono::steady_clock::time_point next_attempt_{};
   std::chrono::milliseconds backoff_{50};
   std::string last_error_;
   bool timed_out_ = false;  // the last failed command timed out
 };
 
-// "host:port" for log lines.
+// For log lines: "host:port", or "primary 'name' via sentinels h:p,h:p".
+// Never the password.
 std::string describe(const RedisAddress& address);
 
 }  // namespace pidigits

@@ -1,0 +1,60 @@
+#include "pidigits/log.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+namespace pidigits {
+namespace {
+
+class LogFormat : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    unsetenv("PI_LOG_FORMAT");
+    log::set_program("pidigits");
+  }
+};
+
+TEST_F(LogFormat, TextIsOneLineWithTimeProgramPidAndLevel) {
+  unsetenv("PI_LOG_FORMAT");
+  log::set_program("pi-test");
+  std::string line = log::format_line("warn", "task 7 taken");
+  std::string tail = " pi-test[" + std::to_string(getpid()) + "] warn: task 7 taken\n";
+  ASSERT_GT(line.size(), tail.size());
+  EXPECT_EQ(line.substr(line.size() - tail.size()), tail);
+  EXPECT_EQ(line[4], '-');  // 2026-...
+  EXPECT_EQ(line[line.size() - tail.size() - 1], 'Z');
+}
+
+TEST_F(LogFormat, JsonIsOneObjectPerLine) {
+  setenv("PI_LOG_FORMAT", "json", 1);
+  log::set_program("pi-test");
+  // Quotes, a backslash and a newline must stay inside the one line.
+  std::string line = log::format_line("error", "bad \"n\" \\ here\nsecond");
+  ASSERT_EQ(line.back(), '\n');
+  EXPECT_EQ(line.find('\n'), line.size() - 1);
+  auto object = nlohmann::json::parse(line);
+  EXPECT_EQ(object["level"], "error");
+  EXPECT_EQ(object["program"], "pi-test");
+  EXPECT_EQ(object["pid"], getpid());
+  EXPECT_EQ(object["message"], "bad \"n\" \\ here\nsecond");
+  std::string time = object["time"];
+  EXPECT_EQ(time.size(), 24u) << time;  // 2026-11-26T04:15:46.123Z
+  EXPECT_EQ(time.back(), 'Z');
+  EXPECT_EQ(line.rfind("{\"time\":", 0), 0u) << "fields in the documented order: " << line;
+}
+
+TEST_F(LogFormat, JsonReplacesInvalidUtf8InsteadOfThrowing) {
+  setenv("PI_LOG_FORMAT", "json", 1);
+  log::set_program("pi-test");
+  std::string line = log::format_line("warn", std::string("bytes \xff\xfe from a request"));
+  auto object = nlohmann::json::parse(line);
+  std::string message = object["message"];
+  EXPECT_EQ(message.rfind("bytes ", 0), 0u);
+  EXPECT_NE(message.find(" from a request"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pidigits
