@@ -13,7 +13,7 @@ namespace {
 // small enough (~1 ms) for prompt cancellation.
 constexpr uint64_t kMinLeafDigits = 16384;
 
-void Leaf(const Mpz& x, uint64_t digits, char* out) {
+void leaf(const Mpz& x, uint64_t digits, char* out) {
   auto buf = std::make_unique<char[]>(mpz_sizeinbase(x.get(), 10) + 2);
   mpz_get_str(buf.get(), 10, x.get());
   size_t len = std::strlen(buf.get());
@@ -38,25 +38,25 @@ DecimalConverter::DecimalConverter(uint64_t digits) : digits_(digits) {
     plan_.leaf = (digits + (uint64_t{1} << levels) - 1) >> levels;
   }
   for (int j = 0; j < levels; ++j) plan_.exps.push_back(plan_.leaf << j);
-  work_ = WorkOf(digits);
+  work_ = work_of(digits);
 }
 
 // Largest j with exps[j] < digits, or -1 for a leaf.
-int DecimalConverter::SplitLevel(uint64_t digits) const {
+int DecimalConverter::split_level(uint64_t digits) const {
   if (digits <= plan_.leaf) return -1;
   int j = static_cast<int>(plan_.exps.size()) - 1;
   while (j >= 0 && plan_.exps[j] >= digits) --j;
   return j;
 }
 
-uint64_t DecimalConverter::WorkOf(uint64_t digits) const {
-  int j = SplitLevel(digits);
+uint64_t DecimalConverter::work_of(uint64_t digits) const {
+  int j = split_level(digits);
   if (j < 0) return digits;
   uint64_t low = plan_.exps[j];
-  return digits + WorkOf(digits - low) + WorkOf(low);
+  return digits + work_of(digits - low) + work_of(low);
 }
 
-void DecimalConverter::ComputePowers(const RunControl& ctl) {
+void DecimalConverter::compute_powers(const RunControl& ctl) {
   powers_.resize(plan_.exps.size());
   for (size_t j = 0; j < powers_.size(); ++j) {
     if (j == 0) {
@@ -64,37 +64,37 @@ void DecimalConverter::ComputePowers(const RunControl& ctl) {
     } else {
       mpz_mul(powers_[j].get(), powers_[j - 1].get(), powers_[j - 1].get());
     }
-    ctl.CheckCancel();
+    ctl.check_cancel();
   }
 }
 
-void DecimalConverter::Convert(Mpz x, int threads, RunControl& ctl, char* out) const {
-  ConvertPart(std::move(x), digits_, threads, ctl, out);
+void DecimalConverter::convert(Mpz x, int threads, RunControl& ctl, char* out) const {
+  convert_part(std::move(x), digits_, threads, ctl, out);
 }
 
-void DecimalConverter::ConvertPart(Mpz x, uint64_t digits, int threads, RunControl& ctl,
+void DecimalConverter::convert_part(Mpz x, uint64_t digits, int threads, RunControl& ctl,
                                    char* out) const {
-  int j = SplitLevel(digits);
+  int j = split_level(digits);
   if (j < 0) {
-    Leaf(x, digits, out);
-    ctl.AddWork(digits);
+    leaf(x, digits, out);
+    ctl.add_work(digits);
     return;
   }
   uint64_t low = plan_.exps[j];
   Mpz hi, lo;
   mpz_tdiv_qr(hi.get(), lo.get(), x.get(), powers_[j].get());
   x.reset();
-  ctl.AddWork(digits);
+  ctl.add_work(digits);
   char* low_out = out + (digits - low);
   if (threads > 1) {
     auto high_part = std::async(std::launch::async, [&] {
-      ConvertPart(std::move(hi), digits - low, threads / 2, ctl, out);
+      convert_part(std::move(hi), digits - low, threads / 2, ctl, out);
     });
-    ConvertPart(std::move(lo), low, threads - threads / 2, ctl, low_out);
+    convert_part(std::move(lo), low, threads - threads / 2, ctl, low_out);
     high_part.get();
   } else {
-    ConvertPart(std::move(hi), digits - low, 1, ctl, out);
-    ConvertPart(std::move(lo), low, 1, ctl, low_out);
+    convert_part(std::move(hi), digits - low, 1, ctl, out);
+    convert_part(std::move(lo), low, 1, ctl, low_out);
   }
 }
 

@@ -19,26 +19,26 @@ class DecimalConverter {
  public:
   explicit DecimalConverter(uint64_t digits);
 
-  // Total RunControl work units that Convert reports.
+  // Total RunControl work units that convert reports.
   uint64_t work() const { return work_; }
 
   // Computes the powers of ten; throws Cancelled from ctl.
-  void ComputePowers(const RunControl& ctl);
+  void compute_powers(const RunControl& ctl);
 
   // Writes the low `digits` decimal digits of x >= 0 (x mod 10^digits), with
   // leading zeros, as ASCII to out[0, digits). Consumes x (frees it early to
   // lower peak memory). The output does not depend on `threads`.
-  // REQUIRES: ComputePowers() has returned.
-  void Convert(Mpz x, int threads, RunControl& ctl, char* out) const;
+  // REQUIRES: compute_powers() has returned.
+  void convert(Mpz x, int threads, RunControl& ctl, char* out) const;
 
  private:
   struct Plan {
     uint64_t leaf;               // digits per leaf
     std::vector<uint64_t> exps;  // exps[j] = leaf * 2^j
   };
-  void ConvertPart(Mpz x, uint64_t digits, int threads, RunControl& ctl, char* out) const;
-  int SplitLevel(uint64_t digits) const;
-  uint64_t WorkOf(uint64_t digits) const;
+  void convert_part(Mpz x, uint64_t digits, int threads, RunControl& ctl, char* out) const;
+  int split_level(uint64_t digits) const;
+  uint64_t work_of(uint64_t digits) const;
 
   uint64_t digits_;
   Plan plan_;

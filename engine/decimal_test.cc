@@ -8,7 +8,7 @@
 namespace pidigits {
 namespace {
 
-std::string Reference(const Mpz& x, uint64_t digits) {
+std::string reference(const Mpz& x, uint64_t digits) {
   std::string s(mpz_sizeinbase(x.get(), 10) + 2, '\0');
   mpz_get_str(s.data(), 10, x.get());
   s.resize(std::char_traits<char>::length(s.c_str()));
@@ -16,16 +16,16 @@ std::string Reference(const Mpz& x, uint64_t digits) {
   return s.substr(s.size() - digits);
 }
 
-std::string Convert(const Mpz& x, uint64_t digits, int threads) {
+std::string convert(const Mpz& x, uint64_t digits, int threads) {
   ComputeOptions options;
   RunControl ctl(options);
   DecimalConverter converter(digits);
-  ctl.BeginPhase(Phase::kConversion, 0, 1, converter.work());
-  converter.ComputePowers(ctl);
+  ctl.begin_phase(Phase::kConversion, 0, 1, converter.work());
+  converter.compute_powers(ctl);
   Mpz copy;
   mpz_set(copy.get(), x.get());
   std::string out(digits, '?');
-  converter.Convert(std::move(copy), threads, ctl, out.data());
+  converter.convert(std::move(copy), threads, ctl, out.data());
   EXPECT_EQ(ctl.phase_done(), converter.work());
   return out;
 }
@@ -42,20 +42,20 @@ TEST(DecimalTest, MatchesMpzGetStr) {
     Mpz x;
     mpz_urandomm(x.get(), rng, limit.get());
     for (int threads : {1, 2, 4}) {
-      EXPECT_EQ(Convert(x, digits, threads), Reference(x, digits))
+      EXPECT_EQ(convert(x, digits, threads), reference(x, digits))
           << digits << " digits, " << threads << " threads";
     }
     // Only the low half of the digits set: the high half is zeros.
     mpz_tdiv_r_2exp(x.get(), x.get(), digits * 3 / 2);
-    EXPECT_EQ(Convert(x, digits, 2), Reference(x, digits)) << digits;
+    EXPECT_EQ(convert(x, digits, 2), reference(x, digits)) << digits;
   }
-  EXPECT_EQ(Convert(Mpz(0), 40000, 2), std::string(40000, '0'));
+  EXPECT_EQ(convert(Mpz(0), 40000, 2), std::string(40000, '0'));
   gmp_randclear(rng);
 }
 
 TEST(DecimalTest, KeepsTheLowDigitsOfALargerValue) {
   Mpz x(1234567);
-  EXPECT_EQ(Convert(x, 3, 1), "567");
+  EXPECT_EQ(convert(x, 3, 1), "567");
 }
 
 }  // namespace

@@ -34,13 +34,13 @@ constexpr double kDivisionShare = 0.10;
 
 using Clock = std::chrono::steady_clock;
 
-double SecondsSince(Clock::time_point start) {
+double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 // Keeps about `bits` bits of t and shifts q equally: q/t then has a relative
 // error below 2^-(bits - 26) (q is ~24 bits shorter than t).
-void TruncatePair(Mpz& q, Mpz& t, uint64_t bits) {
+void truncate_pair(Mpz& q, Mpz& t, uint64_t bits) {
   uint64_t have = mpz_sizeinbase(t.get(), 2);
   if (have <= bits) return;
   mpz_tdiv_q_2exp(q.get(), q.get(), have - bits);
@@ -51,7 +51,7 @@ void TruncatePair(Mpz& q, Mpz& t, uint64_t bits) {
 // all 0s or all 9s: the fixed-point value is less than 2 units of the last
 // guard digit below pi * 10^d, and a half of >= 2 digits keeps it >= 100
 // units away from a change of the n-th decimal.
-bool TruncationIsSafe(const std::string& digits, uint64_t first, int guard) {
+bool truncation_is_safe(const std::string& digits, uint64_t first, int guard) {
   int half = (guard + 1) / 2;
   auto begin = digits.begin() + first;
   bool zeros = std::all_of(begin, begin + half, [](char c) { return c == '0'; });
@@ -68,7 +68,7 @@ bool TruncationIsSafe(const std::string& digits, uint64_t first, int guard) {
 //   x    = root * y / 2^s                  pi 10^d - x in (-1e-9, 2)
 // root and y are independent, so with threads they run side by side (root
 // together with the conversion's powers of ten).
-bool Attempt(uint64_t n, int guard, int threads, RunControl& ctl, ComputeResult& stats,
+bool attempt(uint64_t n, int guard, int threads, RunControl& ctl, ComputeResult& stats,
              std::string* out) {
   const uint64_t d = n + guard;
   const auto s = static_cast<uint64_t>(std::ceil(d * std::log2(10.0))) + 64;
@@ -76,10 +76,10 @@ bool Attempt(uint64_t n, int guard, int threads, RunControl& ctl, ComputeResult&
   const double conversion_start = kSeriesShare + kSqrtShare + kDivisionShare;
 
   auto start = Clock::now();
-  uint64_t terms = TermsForDigits(d);
-  ctl.BeginPhase(Phase::kSeries, 0, series_end, SeriesWork(terms));
-  SeriesSums sums = ComputeSeries(terms, threads, ctl);
-  stats.series_seconds += SecondsSince(start);
+  uint64_t terms = terms_for_digits(d);
+  ctl.begin_phase(Phase::kSeries, 0, series_end, series_work(terms));
+  SeriesSums sums = compute_series(terms, threads, ctl);
+  stats.series_seconds += seconds_since(start);
 
   // x has d + 1 digits: "3" and the decimals.
   DecimalConverter converter(d + 1);
@@ -88,35 +88,35 @@ bool Attempt(uint64_t n, int guard, int threads, RunControl& ctl, ComputeResult&
     auto job_start = Clock::now();
     mpz_ui_pow_ui(root.get(), 10, 2 * d);
     mpz_mul_ui(root.get(), root.get(), kSqrtRadicand);
-    ctl.CheckCancel();
+    ctl.check_cancel();
     mpz_sqrt(root.get(), root.get());
-    stats.sqrt_seconds += SecondsSince(job_start);
+    stats.sqrt_seconds += seconds_since(job_start);
     job_start = Clock::now();
-    converter.ComputePowers(ctl);
-    stats.conversion_seconds += SecondsSince(job_start);
+    converter.compute_powers(ctl);
+    stats.conversion_seconds += seconds_since(job_start);
   };
   auto divide = [&] {
     auto job_start = Clock::now();
     // T has more bits than y's precision needs; the shorter operands make
     // the division cheaper and change y by far less than 1.
-    TruncatePair(sums.q, sums.t, s + 64);
+    truncate_pair(sums.q, sums.t, s + 64);
     mpz_mul_ui(sums.q.get(), sums.q.get(), kPiFactor);
     mpz_mul_2exp(sums.q.get(), sums.q.get(), s);
-    ctl.CheckCancel();
+    ctl.check_cancel();
     mpz_tdiv_q(sums.q.get(), sums.q.get(), sums.t.get());
     sums.t.reset();
-    stats.division_seconds += SecondsSince(job_start);
+    stats.division_seconds += seconds_since(job_start);
   };
   if (threads > 1) {
     // The two jobs overlap, so they share one progress phase.
-    ctl.BeginPhase(Phase::kDivision, series_end, conversion_start, 1);
+    ctl.begin_phase(Phase::kDivision, series_end, conversion_start, 1);
     auto root_done = std::async(std::launch::async, root_job);
     divide();
     root_done.get();
   } else {
-    ctl.BeginPhase(Phase::kSqrt, series_end, series_end + kSqrtShare, 1);
+    ctl.begin_phase(Phase::kSqrt, series_end, series_end + kSqrtShare, 1);
     root_job();
-    ctl.BeginPhase(Phase::kDivision, series_end + kSqrtShare, conversion_start, 1);
+    ctl.begin_phase(Phase::kDivision, series_end + kSqrtShare, conversion_start, 1);
     divide();
   }
   start = Clock::now();
@@ -125,26 +125,26 @@ bool Attempt(uint64_t n, int guard, int threads, RunControl& ctl, ComputeResult&
   root.reset();
   sums.q.reset();
   mpz_tdiv_q_2exp(x.get(), x.get(), s);
-  stats.division_seconds += SecondsSince(start);
+  stats.division_seconds += seconds_since(start);
 
   // Write x's digits from out[1], then move the "3" before the point.
   start = Clock::now();
-  ctl.BeginPhase(Phase::kConversion, conversion_start, 1.0, converter.work());
+  ctl.begin_phase(Phase::kConversion, conversion_start, 1.0, converter.work());
   out->assign(d + 2, '\0');
-  converter.Convert(std::move(x), threads, ctl, out->data() + 1);
+  converter.convert(std::move(x), threads, ctl, out->data() + 1);
   (*out)[0] = (*out)[1];
   (*out)[1] = '.';
-  stats.conversion_seconds += SecondsSince(start);
-  return TruncationIsSafe(*out, n + 2, guard);
+  stats.conversion_seconds += seconds_since(start);
+  return truncation_is_safe(*out, n + 2, guard);
 }
 
-uint64_t PeakRssBytes() {
+uint64_t peak_rss_bytes() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<uint64_t>(usage.ru_maxrss) * 1024;  // KiB on Linux
 }
 
-ComputeResult Failure(ComputeError error, std::string message) {
+ComputeResult failure(ComputeError error, std::string message) {
   ComputeResult result;
   result.error = error;
   result.message = std::move(message);
@@ -167,18 +167,18 @@ const char* phase_name(Phase phase) {
   return "unknown";
 }
 
-ComputeResult ComputePiWithGuard(uint64_t n, int guard_digits, const ComputeOptions& options,
+ComputeResult compute_pi_with_guard(uint64_t n, int guard_digits, const ComputeOptions& options,
                                  std::string* out) {
   if (n < 1 || n > kMaxDigits) {
-    return Failure(ComputeError::kBadInput, "n must be from 1 to " + std::to_string(kMaxDigits) +
+    return failure(ComputeError::kBadInput, "n must be from 1 to " + std::to_string(kMaxDigits) +
                                                 ", got " + std::to_string(n));
   }
   if (options.threads < 1) {
-    return Failure(ComputeError::kBadInput,
+    return failure(ComputeError::kBadInput,
                    "threads must be >= 1, got " + std::to_string(options.threads));
   }
   if (out == nullptr || guard_digits < 4) {
-    return Failure(ComputeError::kBadInput, "invalid call");
+    return failure(ComputeError::kBadInput, "invalid call");
   }
   const int threads = std::min(options.threads, kMaxThreads);
   auto start = Clock::now();
@@ -188,28 +188,28 @@ ComputeResult ComputePiWithGuard(uint64_t n, int guard_digits, const ComputeOpti
     // pi is irrational, so its digits are not 0s or 9s forever: doubling the
     // guard ends (no run of 20 equal digits occurs in the first 1e9).
     int guard = guard_digits;
-    while (!Attempt(n, guard, threads, ctl, result, out)) guard *= 2;
+    while (!attempt(n, guard, threads, ctl, result, out)) guard *= 2;
     out->resize(n + 2);
     result.guard_digits = guard;
-    ctl.Finish();
+    ctl.finish();
   } catch (const Cancelled&) {
-    result = Failure(ComputeError::kCancelled, "cancelled");
+    result = failure(ComputeError::kCancelled, "cancelled");
   } catch (const std::bad_alloc&) {
-    result = Failure(ComputeError::kOutOfMemory, "out of memory");
+    result = failure(ComputeError::kOutOfMemory, "out of memory");
   } catch (const std::system_error& e) {
-    result = Failure(ComputeError::kOutOfMemory, std::string("cannot start a thread: ") + e.what());
+    result = failure(ComputeError::kOutOfMemory, std::string("cannot start a thread: ") + e.what());
   }
   if (result.error != ComputeError::kNone) {
     out->clear();
     out->shrink_to_fit();
   }
-  result.total_seconds = SecondsSince(start);
-  result.peak_rss_bytes = PeakRssBytes();
+  result.total_seconds = seconds_since(start);
+  result.peak_rss_bytes = peak_rss_bytes();
   return result;
 }
 
 ComputeResult compute_pi(uint64_t n, const ComputeOptions& options, std::string* out) {
-  return ComputePiWithGuard(n, kDefaultGuardDigits, options, out);
+  return compute_pi_with_guard(n, kDefaultGuardDigits, options, out);
 }
 
 }  // namespace pidigits

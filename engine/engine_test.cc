@@ -17,7 +17,7 @@
 namespace pidigits {
 namespace {
 
-std::string Pi(uint64_t n, int threads = 1) {
+std::string pi(uint64_t n, int threads = 1) {
   ComputeOptions options;
   options.threads = threads;
   std::string out;
@@ -27,14 +27,14 @@ std::string Pi(uint64_t n, int threads = 1) {
 }
 
 TEST(ComputePiTest, First50Decimals) {
-  EXPECT_EQ(Pi(50), std::string("3.") + testing::kFirst50Decimals);
+  EXPECT_EQ(pi(50), std::string("3.") + testing::kFirst50Decimals);
 }
 
 TEST(ComputePiTest, EverySmallNIsAPrefixOfTheLongest) {
-  const std::string longest = Pi(2000);
+  const std::string longest = pi(2000);
   ASSERT_EQ(longest.size(), 2002u);
   for (uint64_t n = 1; n < 2000; ++n) {
-    std::string got = Pi(n);
+    std::string got = pi(n);
     ASSERT_EQ(got.size(), n + 2) << n;
     ASSERT_EQ(got, longest.substr(0, n + 2)) << n;
   }
@@ -43,7 +43,7 @@ TEST(ComputePiTest, EverySmallNIsAPrefixOfTheLongest) {
 TEST(ComputePiTest, TruncatesAtTheFeynmanPoint) {
   const std::string known = testing::kFeynmanDecimals;
   for (uint64_t n = 755; n <= 790; ++n) {
-    std::string got = Pi(n);
+    std::string got = pi(n);
     ASSERT_EQ(got.size(), n + 2);
     // Decimals kFeynmanFirst..n sit at got[kFeynmanFirst + 1 ..].
     EXPECT_EQ(got.substr(testing::kFeynmanFirst + 1),
@@ -56,19 +56,19 @@ TEST(ComputePiTest, TruncatesAtTheFeynmanPoint) {
 // must retry with more guard digits and still truncate correctly.
 TEST(ComputePiTest, AmbiguousGuardDigitsTriggerARetry) {
   std::string out;
-  ComputeResult result = ComputePiWithGuard(761, 4, ComputeOptions{}, &out);
+  ComputeResult result = compute_pi_with_guard(761, 4, ComputeOptions{}, &out);
   ASSERT_EQ(result.error, ComputeError::kNone);
   EXPECT_GT(result.guard_digits, 4);
   EXPECT_EQ(out.substr(752), "51870721134");
-  EXPECT_EQ(out, Pi(761));
+  EXPECT_EQ(out, pi(761));
 }
 
 TEST(ComputePiTest, DigitsDoNotDependOnThreads) {
   // Large enough that the decimal conversion splits too.
-  const std::string one = Pi(300000, 1);
-  EXPECT_EQ(Pi(300000, 2), one);
-  EXPECT_EQ(Pi(300000, 4), one);
-  EXPECT_EQ(Pi(300000, 3), one);
+  const std::string one = pi(300000, 1);
+  EXPECT_EQ(pi(300000, 2), one);
+  EXPECT_EQ(pi(300000, 4), one);
+  EXPECT_EQ(pi(300000, 3), one);
 }
 
 TEST(ComputePiTest, ProgressIsMonotonicAndEndsAtOne) {

@@ -17,7 +17,7 @@ OddSieve::OddSieve(uint64_t limit) : spf_(limit / 2 + 1, 0) {
   }
 }
 
-void OddSieve::Factor(uint64_t x, uint32_t times, Factors& out) const {
+void OddSieve::factor(uint64_t x, uint32_t times, Factors& out) const {
   int twos = std::countr_zero(x);
   if (twos > 0) out.push_back({2, static_cast<uint32_t>(twos) * times});
   x >>= twos;
@@ -33,7 +33,7 @@ void OddSieve::Factor(uint64_t x, uint32_t times, Factors& out) const {
   }
 }
 
-void Normalize(Factors& f) {
+void normalize(Factors& f) {
   std::sort(f.begin(), f.end(),
             [](const PrimePower& a, const PrimePower& b) { return a.prime < b.prime; });
   size_t w = 0;
@@ -47,7 +47,7 @@ void Normalize(Factors& f) {
   f.resize(w);
 }
 
-Factors Multiply(const Factors& a, const Factors& b) {
+Factors multiply(const Factors& a, const Factors& b) {
   Factors out;
   out.reserve(a.size() + b.size());
   size_t i = 0, j = 0;
@@ -67,7 +67,7 @@ Factors Multiply(const Factors& a, const Factors& b) {
   return out;
 }
 
-Factors RemoveCommon(Factors& a, Factors& b) {
+Factors remove_common(Factors& a, Factors& b) {
   Factors common;
   size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
@@ -94,21 +94,21 @@ namespace {
 
 // Product of words[lo, hi) by a balanced tree (fast multiplication needs
 // operands of similar size).
-void ProductTree(const std::vector<uint64_t>& words, size_t lo, size_t hi, Mpz& out) {
+void product_tree(const std::vector<uint64_t>& words, size_t lo, size_t hi, Mpz& out) {
   if (hi - lo == 1) {
     mpz_set_ui(out.get(), words[lo]);
     return;
   }
   size_t mid = lo + (hi - lo) / 2;
   Mpz right;
-  ProductTree(words, lo, mid, out);
-  ProductTree(words, mid, hi, right);
+  product_tree(words, lo, mid, out);
+  product_tree(words, mid, hi, right);
   mpz_mul(out.get(), out.get(), right.get());
 }
 
 }  // namespace
 
-void ToMpz(const Factors& f, Mpz& out) {
+void to_mpz(const Factors& f, Mpz& out) {
   // Pack prime powers into 64-bit words first: most are small.
   std::vector<uint64_t> words;
   uint64_t word = 1;
@@ -122,7 +122,7 @@ void ToMpz(const Factors& f, Mpz& out) {
     }
   }
   words.push_back(word);
-  ProductTree(words, 0, words.size(), out);
+  product_tree(words, 0, words.size(), out);
 }
 
 }  // namespace pidigits
