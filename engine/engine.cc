@@ -62,18 +62,21 @@ bool truncation_is_safe(const std::string& digits, uint64_t first, int guard) {
 // One attempt with `guard` guard digits: leaves "3." + n + guard decimals in
 // *out and returns whether the first n decimals are certainly pi's.
 //
-// With d = n + guard and s = ceil(d log2(10)) + 64 (all floors):
-//   root = sqrt(10005 * 10^2d)             sqrt(10005) 10^d, error < 1
-//   y    = 426880 * Q * 2^s / T            (pi / sqrt(10005)) 2^s, error < 1
-//   x    = root * y / 2^s                  pi 10^d - x in (-1e-9, 2)
-// root and y are independent, so with threads they run side by side (root
+// In binary fixed point with S = the converter's fraction bits (all floors):
+//   root = sqrt(10005 * 2^2S)              sqrt(10005) 2^S, error < 1
+//   y    = 426880 * Q * 2^S / T            (pi / sqrt(10005)) 2^S, error < 1
+//   x    = root * y / 2^S - 1              pi 2^S - x in [0, 104)
+// (Q and T truncated to S + 64 bits change y by far less than 1.) x is
+// below pi 2^S by less than 2^12 units, as the conversion requires. root
+// and y are independent, so with threads they run side by side (root
 // together with the conversion's powers of ten).
 bool attempt(uint64_t n, int guard, int threads, RunControl& ctl, ComputeResult& stats,
              std::string* out) {
   const uint64_t d = n + guard;
-  const auto s = static_cast<uint64_t>(std::ceil(d * std::log2(10.0))) + 64;
   const double series_end = kSeriesShare;
   const double conversion_start = kSeriesShare + kSqrtShare + kDivisionShare;
+  DecimalConverter converter(d, guard);
+  const uint64_t s = converter.fraction_bits();
 
   auto start = Clock::now();
   uint64_t terms = terms_for_digits(d);
@@ -81,13 +84,11 @@ bool attempt(uint64_t n, int guard, int threads, RunControl& ctl, ComputeResult&
   SeriesSums sums = compute_series(terms, threads, ctl);
   stats.series_seconds += seconds_since(start);
 
-  // x has d + 1 digits: "3" and the decimals.
-  DecimalConverter converter(d + 1);
   Mpz root;
   auto root_job = [&] {
     auto job_start = Clock::now();
-    mpz_ui_pow_ui(root.get(), 10, 2 * d);
-    mpz_mul_ui(root.get(), root.get(), kSqrtRadicand);
+    mpz_set_ui(root.get(), kSqrtRadicand);
+    mpz_mul_2exp(root.get(), root.get(), 2 * s);
     ctl.check_cancel();
     mpz_sqrt(root.get(), root.get());
     stats.sqrt_seconds += seconds_since(job_start);
@@ -125,17 +126,20 @@ bool attempt(uint64_t n, int guard, int threads, RunControl& ctl, ComputeResult&
   root.reset();
   sums.q.reset();
   mpz_tdiv_q_2exp(x.get(), x.get(), s);
+  mpz_sub_ui(x.get(), x.get(), 1);
   stats.division_seconds += seconds_since(start);
 
-  // Write x's digits from out[1], then move the "3" before the point.
   start = Clock::now();
   ctl.begin_phase(Phase::kConversion, conversion_start, 1.0, converter.work());
+  Mpz whole;
+  mpz_tdiv_q_2exp(whole.get(), x.get(), s);
+  mpz_tdiv_r_2exp(x.get(), x.get(), s);
   out->assign(d + 2, '\0');
-  converter.convert(std::move(x), threads, ctl, out->data() + 1);
-  (*out)[0] = (*out)[1];
+  (*out)[0] = static_cast<char>('0' + mpz_get_ui(whole.get()));  // 3
   (*out)[1] = '.';
+  bool exact = converter.convert(std::move(x), threads, ctl, out->data() + 2);
   stats.conversion_seconds += seconds_since(start);
-  return truncation_is_safe(*out, n + 2, guard);
+  return exact && truncation_is_safe(*out, n + 2, guard);
 }
 
 uint64_t peak_rss_bytes() {
