@@ -18,6 +18,7 @@
 #include "engine_internal.h"
 #include "mpz.h"
 #include "run_control.h"
+#include "sqrt_product.h"
 
 namespace pidigits {
 namespace {
@@ -62,14 +63,14 @@ bool truncation_is_safe(const std::string& digits, uint64_t first, int guard) {
 // One attempt with `guard` guard digits: leaves "3." + n + guard decimals in
 // *out and returns whether the first n decimals are certainly pi's.
 //
-// In binary fixed point with S = the converter's fraction bits (all floors):
-//   root = sqrt(10005 * 2^2S)              sqrt(10005) 2^S, error < 1
-//   y    = 426880 * Q * 2^S / T            (pi / sqrt(10005)) 2^S, error < 1
-//   x    = root * y / 2^S - 1              pi 2^S - x in [0, 104)
-// (Q and T truncated to S + 64 bits change y by far less than 1.) x is
-// below pi 2^S by less than 2^12 units, as the conversion requires. root
-// and y are independent, so with threads they run side by side (root
-// together with the conversion's powers of ten).
+// In binary fixed point with S = the converter's fraction bits (floors):
+//   y = 426880 * Q * 2^S / T           (pi / sqrt(10005)) 2^S, error < 1
+//   x = sqrt(10005) * y                pi 2^S, error < 104 (sqrt_product.h)
+// (Q and T truncated to S + 64 bits change y by far less than 1.) The
+// conversion gives the exact digits of x, which are within 10^-(n + guard)
+// of pi's; truncation_is_safe decides whether the first n are pi's. The
+// reciprocal square root does not depend on y, so with threads it runs
+// beside the division (together with the conversion's powers of ten).
 bool attempt(uint64_t n, int guard, int threads, RunControl& ctl, ComputeResult& stats,
              std::string* out) {
   const uint64_t d = n + guard;
@@ -84,13 +85,10 @@ bool attempt(uint64_t n, int guard, int threads, RunControl& ctl, ComputeResult&
   SeriesSums sums = compute_series(terms, threads, ctl);
   stats.series_seconds += seconds_since(start);
 
-  Mpz root;
+  SqrtProduct sqrt_product(kSqrtRadicand, s);
   auto root_job = [&] {
     auto job_start = Clock::now();
-    mpz_set_ui(root.get(), kSqrtRadicand);
-    mpz_mul_2exp(root.get(), root.get(), 2 * s);
-    ctl.check_cancel();
-    mpz_sqrt(root.get(), root.get());
+    sqrt_product.prepare(ctl);
     stats.sqrt_seconds += seconds_since(job_start);
     job_start = Clock::now();
     converter.compute_powers(ctl);
@@ -122,12 +120,8 @@ bool attempt(uint64_t n, int guard, int threads, RunControl& ctl, ComputeResult&
   }
   start = Clock::now();
   Mpz x;
-  mpz_mul(x.get(), root.get(), sums.q.get());
-  root.reset();
-  sums.q.reset();
-  mpz_tdiv_q_2exp(x.get(), x.get(), s);
-  mpz_sub_ui(x.get(), x.get(), 1);
-  stats.division_seconds += seconds_since(start);
+  sqrt_product.multiply(std::move(sums.q), threads, ctl, x);
+  stats.sqrt_seconds += seconds_since(start);
 
   start = Clock::now();
   ctl.begin_phase(Phase::kConversion, conversion_start, 1.0, converter.work());
