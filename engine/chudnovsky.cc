@@ -23,6 +23,7 @@
 #include <map>
 
 #include "factors.h"
+#include "multiply.h"
 
 namespace pidigits {
 namespace {
@@ -33,6 +34,8 @@ constexpr unsigned long kC3Over24 = 10939058860032000;  // 640320^3 / 24
 // kC3Over24 = 2^15 3^2 5^3 23^3 29^3.
 constexpr PrimePower kC3Over24Factors[] = {{2, 15}, {3, 2}, {5, 3}, {23, 3}, {29, 3}};
 static_assert(kC3Over24 == (1ul << 15) * 9 * 125 * 12167 * 24389);
+constexpr unsigned kC3Over24Twos = 15;
+constexpr unsigned long kC3Over24Odd = kC3Over24 >> kC3Over24Twos;
 // log10(C^3 / 1728): each term adds this many correct digits (asymptotically
 // from above, so N = digits / this + 2 is always enough).
 constexpr double kDigitsPerTerm = 14.181647462725477;
@@ -46,9 +49,13 @@ constexpr uint64_t kGcdTerms = 64;
 
 uint64_t node_work(uint64_t len) { return len * std::bit_width(len); }
 
+// Q is kept as q * 2^q_twos with q odd: about 18 of Q's ~100 bits per term
+// are factors 2 (2^15 in C^3/24, and k^3), and P (a product of odd numbers)
+// never shares them, so they ride along as a count instead of as limbs.
 struct Node {
   Mpz p, q, t;
-  Factors pf, qf;  // of p and q, when an ancestor's merge needs them
+  uint64_t q_twos = 0;
+  Factors pf, qf;  // of p and of the odd q, when an ancestor's merge needs them
 };
 
 // What a node's parent needs from it. The root needs neither P nor the
@@ -70,11 +77,14 @@ void leaf(uint64_t k, bool need_p, Node& r) {
   mpz_set_ui(p, 6 * k - 5);
   mpz_mul_ui(p, p, 2 * k - 1);
   mpz_mul_ui(p, p, 6 * k - 1);
+  const int twos = std::countr_zero(k);
+  const uint64_t odd = k >> twos;
   mpz_ptr q = r.q.get();
-  mpz_set_ui(q, k);
-  mpz_mul_ui(q, q, k);
-  mpz_mul_ui(q, q, k);
-  mpz_mul_ui(q, q, kC3Over24);
+  mpz_set_ui(q, odd);
+  mpz_mul_ui(q, q, odd);
+  mpz_mul_ui(q, q, odd);
+  mpz_mul_ui(q, q, kC3Over24Odd);
+  r.q_twos = 3 * twos + kC3Over24Twos;
   mpz_ptr t = r.t.get();
   mpz_set_ui(t, kB);
   mpz_mul_ui(t, t, k);
@@ -104,6 +114,7 @@ void factor_range(uint64_t a, uint64_t b, Needs needs, const OddSieve& sieve, No
       }
     }
     normalize(r.qf);
+    if (!r.qf.empty() && r.qf.front().prime == 2) r.qf.erase(r.qf.begin());  // in q_twos
   }
 }
 
@@ -129,26 +140,34 @@ void merge(Node& l, Node& r, Needs needs, bool gcd, bool parallel) {
     }
   }
   const bool need_p = needs.p;
-  if (parallel) {
-    // Two groups of similar cost (P is about 60% as long as Q and T); no
-    // group writes what the other reads.
+  // T(a,m) Q(m,b) = T(a,m) q(m,b) 2^q_twos(m,b).
+  auto t_times_q = [&] {
+    mpz_mul(l.t.get(), l.t.get(), r.q.get());
+    mpz_mul_2exp(l.t.get(), l.t.get(), r.q_twos);
+  };
+  if (parallel && need_p) {
+    // Two groups of similar cost (P is about 60% as long as T); no group
+    // writes what the other reads.
     auto tq = std::async(std::launch::async, [&] {
-      mpz_mul(l.t.get(), l.t.get(), r.q.get());
-      if (need_p) mpz_mul(l.q.get(), l.q.get(), r.q.get());
+      t_times_q();
+      mpz_mul(l.q.get(), l.q.get(), r.q.get());
     });
     mpz_mul(r.t.get(), r.t.get(), l.p.get());
-    if (need_p) {
-      mpz_mul(l.p.get(), l.p.get(), r.p.get());
-    } else {
-      mpz_mul(l.q.get(), l.q.get(), r.q.get());
-    }
+    mpz_mul(l.p.get(), l.p.get(), r.p.get());
     tq.get();
+  } else if (parallel) {
+    // Three products: two side by side, then the third in halves.
+    auto tq = std::async(std::launch::async, t_times_q);
+    mpz_mul(r.t.get(), r.t.get(), l.p.get());
+    tq.get();
+    multiply_threads(l.q, r.q, 2, l.q);
   } else {
-    mpz_mul(l.t.get(), l.t.get(), r.q.get());
+    t_times_q();
     mpz_mul(r.t.get(), r.t.get(), l.p.get());
     mpz_mul(l.q.get(), l.q.get(), r.q.get());
     if (need_p) mpz_mul(l.p.get(), l.p.get(), r.p.get());
   }
+  l.q_twos += r.q_twos;
   mpz_add(l.t.get(), l.t.get(), r.t.get());
   if (!need_p) l.p.reset();
   if (gcd) {
@@ -213,6 +232,7 @@ SeriesSums compute_series(uint64_t terms, int threads, RunControl& ctl) {
   ctl.check_cancel();
   Node root;
   split(0, terms, Needs{false, false}, false, depth, sieve, ctl, root);
+  mpz_mul_2exp(root.q.get(), root.q.get(), root.q_twos);
   return SeriesSums{std::move(root.q), std::move(root.t)};
 }
 

@@ -19,6 +19,8 @@
 #include <future>
 #include <vector>
 
+#include "multiply.h"
+
 namespace pidigits {
 namespace {
 
@@ -51,27 +53,6 @@ void inv_sqrt(unsigned long a, uint64_t p, const RunControl& ctl, Mpz& u) {
 }
 
 }  // namespace
-
-void multiply_threads(const Mpz& a, const Mpz& b, int threads, Mpz& out) {
-  const Mpz& longer = mpz_size(a.get()) >= mpz_size(b.get()) ? a : b;
-  const Mpz& other = &longer == &a ? b : a;
-  const uint64_t bits = mpz_sizeinbase(longer.get(), 2);
-  if (threads < 2 || bits < 1'000'000) {
-    mpz_mul(out.get(), a.get(), b.get());
-    return;
-  }
-  const uint64_t half = bits / 2;
-  Mpz high, low;
-  mpz_tdiv_q_2exp(high.get(), longer.get(), half);
-  mpz_tdiv_r_2exp(low.get(), longer.get(), half);
-  auto high_done = std::async(std::launch::async, [&] {
-    mpz_mul(high.get(), high.get(), other.get());
-  });
-  mpz_mul(low.get(), low.get(), other.get());
-  high_done.get();
-  mpz_mul_2exp(high.get(), high.get(), half);
-  mpz_add(out.get(), high.get(), low.get());
-}
 
 SqrtProduct::SqrtProduct(unsigned long a, uint64_t bits) : a_(a), h_(bits / 2 + kGuardBits) {}
 

@@ -33,10 +33,6 @@ class SqrtProduct {
   Mpz e_;       // 2^2h - a u^2, i.e. the residual 1 - a u^2 scaled by 2^2h
 };
 
-// a * b on up to two threads: with threads > 1 the longer operand is cut in
-// halves multiplied side by side. Reads a and b while running.
-void multiply_threads(const Mpz& a, const Mpz& b, int threads, Mpz& out);
-
 }  // namespace pidigits
 
 #endif  // PIDIGITS_ENGINE_SQRT_PRODUCT_H_
