@@ -34,17 +34,33 @@ void OddSieve::factor(uint64_t x, uint32_t times, Factors& out) const {
 }
 
 void normalize(Factors& f) {
-  std::sort(f.begin(), f.end(),
-            [](const PrimePower& a, const PrimePower& b) { return a.prime < b.prime; });
-  size_t w = 0;
-  for (size_t i = 0; i < f.size(); ++i) {
-    if (w > 0 && f[w - 1].prime == f[i].prime) {
-      f[w - 1].exp += f[i].exp;
+  // Most entries are small primes: count those in place and sort only the
+  // rest (a range of 50 terms has ~700 entries, ~200 of primes >= 512).
+  constexpr uint32_t kDirect = 512;
+  uint32_t counts[kDirect] = {};
+  size_t large = 0;
+  for (const PrimePower& pp : f) {
+    if (pp.prime < kDirect) {
+      counts[pp.prime] += pp.exp;
     } else {
-      f[w++] = f[i];
+      f[large++] = pp;
     }
   }
-  f.resize(w);
+  std::sort(f.begin(), f.begin() + large,
+            [](const PrimePower& a, const PrimePower& b) { return a.prime < b.prime; });
+  Factors out;
+  out.reserve(f.size());
+  for (uint32_t p = 2; p < kDirect; ++p) {
+    if (counts[p] != 0) out.push_back({p, counts[p]});
+  }
+  for (size_t i = 0; i < large; ++i) {
+    if (out.size() > 0 && out.back().prime == f[i].prime) {
+      out.back().exp += f[i].exp;
+    } else {
+      out.push_back(f[i]);
+    }
+  }
+  f = std::move(out);
 }
 
 Factors multiply(const Factors& a, const Factors& b) {
