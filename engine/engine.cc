@@ -166,7 +166,7 @@ const char* phase_name(Phase phase) {
 }
 
 ComputeResult compute_pi_with_guard(uint64_t n, int guard_digits, const ComputeOptions& options,
-                                 std::string* out) {
+                                    std::string* out) {
   if (n < 1 || n > kMaxDigits) {
     return failure(ComputeError::kBadInput, "n must be from 1 to " + std::to_string(kMaxDigits) +
                                                 ", got " + std::to_string(n));

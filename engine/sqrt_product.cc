@@ -25,10 +25,10 @@ namespace pidigits {
 namespace {
 
 constexpr uint64_t kDoubleBits = 50;
-constexpr uint64_t kExtraBits = 8;    // p' = p/2 + kExtraBits
-constexpr uint64_t kGuardBits = 64;   // h = bits/2 + kGuardBits
+constexpr uint64_t kExtraBits = 8;      // p' = p/2 + kExtraBits
+constexpr uint64_t kGuardBits = 64;     // h = bits/2 + kGuardBits
 constexpr uint64_t kResidualLoss = 24;  // k = 2h - kResidualLoss
-constexpr uint64_t kTopSlack = 20;    // j = h - kTopSlack
+constexpr uint64_t kTopSlack = 20;      // j = h - kTopSlack
 
 // 2^p / sqrt(a), error < 2.
 void inv_sqrt(unsigned long a, uint64_t p, const RunControl& ctl, Mpz& u) {

@@ -21,8 +21,9 @@ class SqrtProduct {
   // The reciprocal square root and its residual. Throws Cancelled from ctl.
   void prepare(const RunControl& ctl);
 
-  // floor(sqrt(a) * y) within 2 + sqrt(a) units (the error of y itself is
-  // not included). Consumes y. `threads` > 1 runs the products in pairs.
+  // sqrt(a) * y with an error below 2 units (so an error of y itself adds
+  // sqrt(a) times as much). Consumes y. `threads` > 1 runs the products in
+  // pairs.
   // REQUIRES: prepare() has returned.
   void multiply(Mpz y, int threads, const RunControl& ctl, Mpz& out) const;
 
