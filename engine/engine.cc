@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <future>
 #include <new>
 #include <string>
@@ -49,9 +48,9 @@ void truncate_pair(Mpz& q, Mpz& t, uint64_t bits) {
 }
 
 // Truncating the last guard digits is safe unless the leading half of them is
-// all 0s or all 9s: the fixed-point value is less than 2 units of the last
-// guard digit below pi * 10^d, and a half of >= 2 digits keeps it >= 100
-// units away from a change of the n-th decimal.
+// all 0s or all 9s: the computed value is within 2 units of the last guard
+// digit of pi * 10^d (on either side), and a half of >= 2 digits keeps it
+// >= 100 units away from a change of the n-th decimal.
 bool truncation_is_safe(const std::string& digits, uint64_t first, int guard) {
   int half = (guard + 1) / 2;
   auto begin = digits.begin() + first;
