@@ -146,9 +146,9 @@ TEST(EstimateTest, MatchesTheMeasuredTable) {
     double seconds;
     double peak_mib;
   };
-  for (Row row : {Row{1'000'000, 0.47, 11.3}, Row{3'000'000, 1.60, 26.6},
-                  Row{10'000'000, 6.6, 79.4}, Row{100'000'000, 112, 731},
-                  Row{1'000'000'000, 1608, 6944}}) {
+  for (Row row :
+       {Row{1'000'000, 0.47, 11.3}, Row{3'000'000, 1.60, 26.6}, Row{10'000'000, 6.6, 79.4},
+        Row{100'000'000, 112, 731}, Row{1'000'000'000, 1608, 6944}}) {
     Estimate e = estimate(row.n, 1);
     EXPECT_NEAR(e.seconds, row.seconds, 0.15 * row.seconds) << row.n;
     EXPECT_GE(static_cast<double>(e.peak_bytes), row.peak_mib * (1 << 20)) << row.n;
