@@ -25,7 +25,7 @@ struct RunResult {
   std::string err;
 };
 
-std::string ReadFile(const fs::path& path) {
+std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream buffer;
   buffer << in.rdbuf();
@@ -41,7 +41,7 @@ class CliTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  RunResult Run(std::vector<std::string> args) {
+  RunResult run(std::vector<std::string> args) {
     args.insert(args.begin(), PIDIGITS_BINARY);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -62,8 +62,8 @@ class CliTest : public ::testing::Test {
     int status = 0;
     waitpid(pid, &status, 0);
     r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = ReadFile(out_path);
-    r.err = ReadFile(err_path);
+    r.out = read_file(out_path);
+    r.err = read_file(err_path);
     return r;
   }
 
@@ -71,7 +71,7 @@ class CliTest : public ::testing::Test {
 };
 
 TEST_F(CliTest, PrintsDigitsAndNewline) {
-  RunResult r = Run({"20"});
+  RunResult r = run({"20"});
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.out, "3.14159265358979323846\n");
   EXPECT_EQ(r.err, "");
@@ -79,10 +79,10 @@ TEST_F(CliTest, PrintsDigitsAndNewline) {
 
 TEST_F(CliTest, OutWritesExactBytes) {
   fs::path file = dir_ / "pi.txt";
-  RunResult r = Run({"30", "--threads", "2", "--out", file.string()});
+  RunResult r = run({"30", "--threads", "2", "--out", file.string()});
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(ReadFile(file), "3.141592653589793238462643383279");
+  EXPECT_EQ(read_file(file), "3.141592653589793238462643383279");
   // Only the result is left in the directory (no temporary file).
   int entries = 0;
   for (const auto& e : fs::directory_iterator(dir_)) {
@@ -95,7 +95,7 @@ TEST_F(CliTest, OutWritesExactBytes) {
 }
 
 TEST_F(CliTest, UnwritableOutFailsWithoutLeftovers) {
-  RunResult r = Run({"10", "--out", (dir_ / "missing" / "pi.txt").string()});
+  RunResult r = run({"10", "--out", (dir_ / "missing" / "pi.txt").string()});
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("pidigits: cannot create"), std::string::npos) << r.err;
 }
@@ -113,7 +113,7 @@ TEST_F(CliTest, BadArgumentsExitWithStatus2AndOneLine) {
                                                        {"10", "11"},
                                                        {}};
   for (const auto& args : cases) {
-    RunResult r = Run(args);
+    RunResult r = run(args);
     std::string shown = args.empty() ? "(none)" : args[0];
     EXPECT_EQ(r.status, 2) << shown;
     EXPECT_EQ(r.out, "") << shown;
@@ -121,16 +121,16 @@ TEST_F(CliTest, BadArgumentsExitWithStatus2AndOneLine) {
     EXPECT_EQ(r.err.rfind("pidigits: ", 0), 0u) << r.err;
     EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "one line: " << r.err;
   }
-  EXPECT_EQ(Run({"12abc"}).err,
+  EXPECT_EQ(run({"12abc"}).err,
             "pidigits: N must be an integer from 1 to 1000000000, got "
             "'12abc'\n");
 }
 
 TEST_F(CliTest, HelpAndStats) {
-  RunResult help = Run({"--help"});
+  RunResult help = run({"--help"});
   EXPECT_EQ(help.status, 0);
   EXPECT_EQ(help.out.rfind("usage: pidigits N", 0), 0u);
-  RunResult stats = Run({"1000", "--stats", "--progress"});
+  RunResult stats = run({"1000", "--stats", "--progress"});
   EXPECT_EQ(stats.status, 0);
   EXPECT_NE(stats.err.find("peak RSS"), std::string::npos) << stats.err;
   EXPECT_NE(stats.err.find("progress 100% conversion"), std::string::npos) << stats.err;

@@ -11,10 +11,10 @@ namespace pidigits::cli {
 // Writes `data` to `path` through a temporary file in the same directory and
 // rename(2), so `path` is either untouched or complete. Returns "" or one
 // line describing the failure (the temporary file is removed).
-std::string WriteFileAtomically(const std::string& path, std::string_view data);
+std::string write_file_atomically(const std::string& path, std::string_view data);
 
 // Writes `data` to `stream` and flushes; returns "" or one line (e.g. EPIPE).
-std::string WriteStream(std::FILE* stream, std::string_view data);
+std::string write_stream(std::FILE* stream, std::string_view data);
 
 }  // namespace pidigits::cli
 

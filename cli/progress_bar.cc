@@ -13,7 +13,7 @@ constexpr int kBarWidth = 40;
 
 ProgressBar::ProgressBar(std::FILE* stream) : stream_(stream), tty_(isatty(fileno(stream)) == 1) {}
 
-void ProgressBar::Update(const Progress& progress) {
+void ProgressBar::update(const Progress& progress) {
   int percent = static_cast<int>(progress.fraction * 100);
   if (tty_) {
     int filled = static_cast<int>(progress.fraction * kBarWidth);
@@ -30,7 +30,7 @@ void ProgressBar::Update(const Progress& progress) {
   std::fprintf(stream_, "progress %3d%% %s\n", percent, phase_name(progress.phase));
 }
 
-void ProgressBar::Done() {
+void ProgressBar::done() {
   if (drawn_) std::fputc('\n', stream_);
 }
 

@@ -12,9 +12,9 @@ namespace pidigits::cli {
 class ProgressBar {
  public:
   explicit ProgressBar(std::FILE* stream);
-  void Update(const Progress& progress);
+  void update(const Progress& progress);
   // Ends the bar's line (call once, after the run).
-  void Done();
+  void done();
 
  private:
   std::FILE* stream_;

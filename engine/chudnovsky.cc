@@ -23,6 +23,7 @@
 #include <map>
 
 #include "factors.h"
+#include "multiply.h"
 
 namespace pidigits {
 namespace {
@@ -33,6 +34,8 @@ constexpr unsigned long kC3Over24 = 10939058860032000;  // 640320^3 / 24
 // kC3Over24 = 2^15 3^2 5^3 23^3 29^3.
 constexpr PrimePower kC3Over24Factors[] = {{2, 15}, {3, 2}, {5, 3}, {23, 3}, {29, 3}};
 static_assert(kC3Over24 == (1ul << 15) * 9 * 125 * 12167 * 24389);
+constexpr unsigned kC3Over24Twos = 15;
+constexpr unsigned long kC3Over24Odd = kC3Over24 >> kC3Over24Twos;
 // log10(C^3 / 1728): each term adds this many correct digits (asymptotically
 // from above, so N = digits / this + 2 is always enough).
 constexpr double kDigitsPerTerm = 14.181647462725477;
@@ -44,11 +47,15 @@ constexpr uint64_t kTickTerms = 32;
 // below, keeping factorizations costs more than the smaller numbers save.
 constexpr uint64_t kGcdTerms = 64;
 
-uint64_t NodeWork(uint64_t len) { return len * std::bit_width(len); }
+uint64_t node_work(uint64_t len) { return len * std::bit_width(len); }
 
+// Q is kept as q * 2^q_twos with q odd: about 18 of Q's ~100 bits per term
+// are factors 2 (2^15 in C^3/24, and k^3), and P (a product of odd numbers)
+// never shares them, so they ride along as a count instead of as limbs.
 struct Node {
   Mpz p, q, t;
-  Factors pf, qf;  // of p and q, when an ancestor's merge needs them
+  uint64_t q_twos = 0;
+  Factors pf, qf;  // of p and of the odd q, when an ancestor's merge needs them
 };
 
 // What a node's parent needs from it. The root needs neither P nor the
@@ -59,7 +66,7 @@ struct Needs {
 };
 
 // Term k alone: P = p(k), Q = q(k), T = (-1)^k (A + B k) p(k).
-void Leaf(uint64_t k, bool need_p, Node& r) {
+void leaf(uint64_t k, bool need_p, Node& r) {
   if (k == 0) {
     mpz_set_ui(r.p.get(), 1);
     mpz_set_ui(r.q.get(), 1);
@@ -70,11 +77,14 @@ void Leaf(uint64_t k, bool need_p, Node& r) {
   mpz_set_ui(p, 6 * k - 5);
   mpz_mul_ui(p, p, 2 * k - 1);
   mpz_mul_ui(p, p, 6 * k - 1);
+  const int twos = std::countr_zero(k);
+  const uint64_t odd = k >> twos;
   mpz_ptr q = r.q.get();
-  mpz_set_ui(q, k);
-  mpz_mul_ui(q, q, k);
-  mpz_mul_ui(q, q, k);
-  mpz_mul_ui(q, q, kC3Over24);
+  mpz_set_ui(q, odd);
+  mpz_mul_ui(q, q, odd);
+  mpz_mul_ui(q, q, odd);
+  mpz_mul_ui(q, q, kC3Over24Odd);
+  r.q_twos = 3 * twos + kC3Over24Twos;
   mpz_ptr t = r.t.get();
   mpz_set_ui(t, kB);
   mpz_mul_ui(t, t, k);
@@ -86,24 +96,25 @@ void Leaf(uint64_t k, bool need_p, Node& r) {
 
 // The factorizations of P(a,b) and Q(a,b) that `needs` asks for, straight
 // from the sieve (cheaper than merging lists level by level).
-void FactorRange(uint64_t a, uint64_t b, Needs needs, const OddSieve& sieve, Node& r) {
+void factor_range(uint64_t a, uint64_t b, Needs needs, const OddSieve& sieve, Node& r) {
   if (needs.p) {
     for (uint64_t k = std::max<uint64_t>(a, 1); k < b; ++k) {
-      sieve.Factor(6 * k - 5, 1, r.pf);
-      sieve.Factor(2 * k - 1, 1, r.pf);
-      sieve.Factor(6 * k - 1, 1, r.pf);
+      sieve.factor(6 * k - 5, 1, r.pf);
+      sieve.factor(2 * k - 1, 1, r.pf);
+      sieve.factor(6 * k - 1, 1, r.pf);
     }
-    Normalize(r.pf);
+    normalize(r.pf);
   }
   if (needs.qf) {
     uint64_t first = std::max<uint64_t>(a, 1);
-    for (uint64_t k = first; k < b; ++k) sieve.Factor(k, 3, r.qf);
+    for (uint64_t k = first; k < b; ++k) sieve.factor(k, 3, r.qf);
     for (PrimePower pp : kC3Over24Factors) {
       if (b > first) {
         r.qf.push_back({pp.prime, pp.exp * static_cast<uint32_t>(b - first)});
       }
     }
-    Normalize(r.qf);
+    normalize(r.qf);
+    if (!r.qf.empty() && r.qf.front().prime == 2) r.qf.erase(r.qf.begin());  // in q_twos
   }
 }
 
@@ -111,12 +122,12 @@ void FactorRange(uint64_t a, uint64_t b, Needs needs, const OddSieve& sieve, Nod
 // factor of l.p and r.q out if `gcd` (then both carry factorizations).
 // P(a,b) is skipped when no ancestor needs it (the right spine of the tree,
 // including the root).
-void Merge(Node& l, Node& r, Needs needs, bool gcd, bool parallel) {
+void merge(Node& l, Node& r, Needs needs, bool gcd, bool parallel) {
   if (gcd) {
-    Factors common = RemoveCommon(l.pf, r.qf);
+    Factors common = remove_common(l.pf, r.qf);
     if (!common.empty()) {
       Mpz g;
-      ToMpz(common, g);
+      to_mpz(common, g);
       auto divide_p = [&] { mpz_divexact(l.p.get(), l.p.get(), g.get()); };
       std::future<void> p_done;
       if (parallel) p_done = std::async(std::launch::async, divide_p);
@@ -129,41 +140,49 @@ void Merge(Node& l, Node& r, Needs needs, bool gcd, bool parallel) {
     }
   }
   const bool need_p = needs.p;
-  if (parallel) {
-    // Two groups of similar cost (P is about 60% as long as Q and T); no
-    // group writes what the other reads.
+  // T(a,m) Q(m,b) = T(a,m) q(m,b) 2^q_twos(m,b).
+  auto t_times_q = [&] {
+    mpz_mul(l.t.get(), l.t.get(), r.q.get());
+    mpz_mul_2exp(l.t.get(), l.t.get(), r.q_twos);
+  };
+  if (parallel && need_p) {
+    // Two groups of similar cost (P is about 60% as long as T); no group
+    // writes what the other reads.
     auto tq = std::async(std::launch::async, [&] {
-      mpz_mul(l.t.get(), l.t.get(), r.q.get());
-      if (need_p) mpz_mul(l.q.get(), l.q.get(), r.q.get());
+      t_times_q();
+      mpz_mul(l.q.get(), l.q.get(), r.q.get());
     });
     mpz_mul(r.t.get(), r.t.get(), l.p.get());
-    if (need_p) {
-      mpz_mul(l.p.get(), l.p.get(), r.p.get());
-    } else {
-      mpz_mul(l.q.get(), l.q.get(), r.q.get());
-    }
+    mpz_mul(l.p.get(), l.p.get(), r.p.get());
     tq.get();
+  } else if (parallel) {
+    // Three products: two side by side, then the third in halves.
+    auto tq = std::async(std::launch::async, t_times_q);
+    mpz_mul(r.t.get(), r.t.get(), l.p.get());
+    tq.get();
+    multiply_threads(l.q, r.q, 2, l.q);
   } else {
-    mpz_mul(l.t.get(), l.t.get(), r.q.get());
+    t_times_q();
     mpz_mul(r.t.get(), r.t.get(), l.p.get());
     mpz_mul(l.q.get(), l.q.get(), r.q.get());
     if (need_p) mpz_mul(l.p.get(), l.p.get(), r.p.get());
   }
+  l.q_twos += r.q_twos;
   mpz_add(l.t.get(), l.t.get(), r.t.get());
   if (!need_p) l.p.reset();
   if (gcd) {
-    l.pf = need_p ? Multiply(l.pf, r.pf) : Factors();
-    l.qf = needs.qf ? Multiply(l.qf, r.qf) : Factors();
+    l.pf = need_p ? multiply(l.pf, r.pf) : Factors();
+    l.qf = needs.qf ? multiply(l.qf, r.qf) : Factors();
   }
 }
 
 // Computes [a, b) into r, with the factorizations `needs` asks for if
 // `lists`. `depth` > 0 allows 2^depth threads below here.
-void Split(uint64_t a, uint64_t b, Needs needs, bool lists, int depth, const OddSieve& sieve,
+void split(uint64_t a, uint64_t b, Needs needs, bool lists, int depth, const OddSieve& sieve,
            RunControl& ctl, Node& r) {
   const bool gcd = b - a >= kGcdTerms;
   if (b - a == 1) {
-    Leaf(a, needs.p, r);
+    leaf(a, needs.p, r);
   } else {
     const Needs left_needs{true, needs.qf};
     const Needs right_needs{needs.p, true};
@@ -173,46 +192,47 @@ void Split(uint64_t a, uint64_t b, Needs needs, bool lists, int depth, const Odd
       // If this thread throws, the future's destructor waits for the other
       // half, which stops soon too when the cause is cancellation.
       auto left = std::async(std::launch::async,
-                             [&] { Split(a, m, left_needs, gcd, depth - 1, sieve, ctl, r); });
-      Split(m, b, right_needs, gcd, depth - 1, sieve, ctl, right);
+                             [&] { split(a, m, left_needs, gcd, depth - 1, sieve, ctl, r); });
+      split(m, b, right_needs, gcd, depth - 1, sieve, ctl, right);
       left.get();
     } else {
-      Split(a, m, left_needs, gcd, 0, sieve, ctl, r);
-      Split(m, b, right_needs, gcd, 0, sieve, ctl, right);
+      split(a, m, left_needs, gcd, 0, sieve, ctl, r);
+      split(m, b, right_needs, gcd, 0, sieve, ctl, right);
     }
-    Merge(r, right, needs, gcd, depth > 0);
+    merge(r, right, needs, gcd, depth > 0);
   }
-  if (lists && !gcd) FactorRange(a, b, needs, sieve, r);
-  if (b - a >= kTickTerms) ctl.AddWork(NodeWork(b - a));
+  if (lists && !gcd) factor_range(a, b, needs, sieve, r);
+  if (b - a >= kTickTerms) ctl.add_work(node_work(b - a));
 }
 
-uint64_t WorkBelow(uint64_t len, std::map<uint64_t, uint64_t>& memo) {
+uint64_t work_below(uint64_t len, std::map<uint64_t, uint64_t>& memo) {
   if (len < kTickTerms) return 0;
   auto it = memo.find(len);
   if (it != memo.end()) return it->second;
-  uint64_t w = NodeWork(len) + WorkBelow(len / 2, memo) + WorkBelow(len - len / 2, memo);
+  uint64_t w = node_work(len) + work_below(len / 2, memo) + work_below(len - len / 2, memo);
   memo[len] = w;
   return w;
 }
 
 }  // namespace
 
-uint64_t TermsForDigits(uint64_t digits) {
+uint64_t terms_for_digits(uint64_t digits) {
   return static_cast<uint64_t>(static_cast<double>(digits) / kDigitsPerTerm) + 2;
 }
 
-uint64_t SeriesWork(uint64_t terms) {
+uint64_t series_work(uint64_t terms) {
   std::map<uint64_t, uint64_t> memo;
-  return WorkBelow(terms, memo);
+  return work_below(terms, memo);
 }
 
-SeriesSums ComputeSeries(uint64_t terms, int threads, RunControl& ctl) {
+SeriesSums compute_series(uint64_t terms, int threads, RunControl& ctl) {
   int depth = std::bit_width(static_cast<unsigned>(threads)) - 1;
   // Leaves factor 6k-5, 2k-1, 6k-1 and k for k < terms.
   OddSieve sieve(6 * terms);
-  ctl.CheckCancel();
+  ctl.check_cancel();
   Node root;
-  Split(0, terms, Needs{false, false}, false, depth, sieve, ctl, root);
+  split(0, terms, Needs{false, false}, false, depth, sieve, ctl, root);
+  mpz_mul_2exp(root.q.get(), root.q.get(), root.q_twos);
   return SeriesSums{std::move(root.q), std::move(root.t)};
 }
 

@@ -17,14 +17,14 @@ struct SeriesSums {
 };
 
 // Terms N that make the series error smaller than 10^-(digits + 2).
-uint64_t TermsForDigits(uint64_t digits);
+uint64_t terms_for_digits(uint64_t digits);
 
-// Total RunControl work units that ComputeSeries(terms, ...) reports.
-uint64_t SeriesWork(uint64_t terms);
+// Total RunControl work units that compute_series(terms, ...) reports.
+uint64_t series_work(uint64_t terms);
 
 // Sums `terms` terms on up to `threads` threads (the result does not depend
 // on `threads`). Reports work to `ctl` and throws Cancelled from it.
-SeriesSums ComputeSeries(uint64_t terms, int threads, RunControl& ctl);
+SeriesSums compute_series(uint64_t terms, int threads, RunControl& ctl);
 
 }  // namespace pidigits
 

@@ -11,11 +11,11 @@
 namespace pidigits {
 namespace {
 
-ComputeOptions NoCallbacks() { return ComputeOptions{}; }
+ComputeOptions no_callbacks() { return ComputeOptions{}; }
 
 TEST(ChudnovskyTest, TermsCoverTheDigits) {
   for (uint64_t digits : {1ull, 50ull, 1000ull, 123456789ull, 1000000020ull}) {
-    EXPECT_GE(static_cast<double>(TermsForDigits(digits)) * 14.181647462725477,
+    EXPECT_GE(static_cast<double>(terms_for_digits(digits)) * 14.181647462725477,
               static_cast<double>(digits) + 2)
         << digits;
   }
@@ -24,9 +24,9 @@ TEST(ChudnovskyTest, TermsCoverTheDigits) {
 // Three terms already give 3 * 14 digits: check floor(pi * 10^40) from
 // pi = 426880 sqrt(10005) Q / T.
 TEST(ChudnovskyTest, ThreeTermsGiveFortyDigits) {
-  ComputeOptions options = NoCallbacks();
+  ComputeOptions options = no_callbacks();
   RunControl ctl(options);
-  SeriesSums sums = ComputeSeries(4, 1, ctl);
+  SeriesSums sums = compute_series(4, 1, ctl);
   Mpz x;
   mpz_ui_pow_ui(x.get(), 10, 80);
   mpz_mul_ui(x.get(), x.get(), 10005);
@@ -41,25 +41,25 @@ TEST(ChudnovskyTest, ThreeTermsGiveFortyDigits) {
 }
 
 TEST(ChudnovskyTest, ResultDoesNotDependOnThreads) {
-  ComputeOptions options = NoCallbacks();
+  ComputeOptions options = no_callbacks();
   RunControl ctl(options);
-  SeriesSums one = ComputeSeries(1000, 1, ctl);
+  SeriesSums one = compute_series(1000, 1, ctl);
   for (int threads : {2, 3, 4, 8}) {
-    SeriesSums many = ComputeSeries(1000, threads, ctl);
+    SeriesSums many = compute_series(1000, threads, ctl);
     EXPECT_EQ(mpz_cmp(one.q.get(), many.q.get()), 0) << threads;
     EXPECT_EQ(mpz_cmp(one.t.get(), many.t.get()), 0) << threads;
   }
 }
 
-// SeriesWork must match what ComputeSeries reports, or progress would stop
+// series_work must match what compute_series reports, or progress would stop
 // short of (or overshoot) the end of the phase.
 TEST(ChudnovskyTest, ReportsExactlyItsWork) {
   for (uint64_t terms : {1ull, 31ull, 32ull, 5000ull, 77777ull}) {
-    ComputeOptions options = NoCallbacks();
+    ComputeOptions options = no_callbacks();
     RunControl ctl(options);
-    ctl.BeginPhase(Phase::kSeries, 0, 1, SeriesWork(terms));
-    ComputeSeries(terms, 2, ctl);
-    EXPECT_EQ(ctl.phase_done(), SeriesWork(terms)) << terms;
+    ctl.begin_phase(Phase::kSeries, 0, 1, series_work(terms));
+    compute_series(terms, 2, ctl);
+    EXPECT_EQ(ctl.phase_done(), series_work(terms)) << terms;
   }
 }
 
@@ -68,7 +68,7 @@ TEST(ChudnovskyTest, CancellationThrows) {
   ComputeOptions options;
   options.cancel = &cancel;
   RunControl ctl(options);
-  EXPECT_THROW(ComputeSeries(100000, 2, ctl), Cancelled);
+  EXPECT_THROW(compute_series(100000, 2, ctl), Cancelled);
 }
 
 }  // namespace

@@ -1,101 +1,169 @@
+// The scaled remainder tree. A piece of k digits holds f in [0, 1) as
+// F / 2^bits_for(k); with k = hi + lo (10^hi precomputed):
+//   first hi digits  = the digits of f itself, kept to bits_for(hi) bits
+//   last lo digits   = the digits of frac(f * 10^hi), kept to bits_for(lo) bits
+// and a leaf of k digits multiplies its limbs by 10^19 repeatedly, each
+// carry-out being the next 19 digits.
+//
+// Exactness: every truncation rounds down, so each piece's fraction is below
+// the exact one by less than 10^-(k + guard) * (2^-8 + depth * 2^-kSlackBits)
+// (the input's error, scaled by the powers of ten, plus one truncation per
+// level). A leaf computes k + guard digits of its (exact, finite) fraction;
+// the exact value can differ in the first k only by a carry through all the
+// guard digits, i.e. when they are all 9s. That also covers a product whose
+// integer part came out one too low: its fraction is then just below 1 and
+// reads as 9s. So "no leaf saw guard digits of all 9s" proves the output.
 #include "decimal.h"
 
+#include <cmath>
 #include <cstring>
 #include <future>
-#include <memory>
-#include <vector>
+#include <string>
 
 namespace pidigits {
 namespace {
 
-// Tuning: pieces of at most 2 * kMinLeafDigits digits go to mpz_get_str
-// (itself subquadratic); large enough that the per-piece overhead vanishes,
-// small enough (~1 ms) for prompt cancellation.
-constexpr uint64_t kMinLeafDigits = 16384;
+// Tuning: pieces of at most this many digits are leaves. A leaf costs about
+// digits^2 / 370 limb multiplications, a split about as much as the split
+// below it, so leaves near 1000 digits balance the two.
+constexpr uint64_t kMaxLeafDigits = 1024;
+// Tuning: pieces of at least this many digits report progress and check for
+// cancellation (smaller ones take well under a millisecond).
+constexpr uint64_t kTickDigits = 16384;
+// Margin bits of every piece, for the truncations below it (see above).
+constexpr uint64_t kSlackBits = 20;
+constexpr double kLog2Of10 = 3.321928094887362;
+// A leaf's limbs times 10^19 carry out 19 digits (10^19 < 2^64).
+constexpr uint64_t kChunkDigits = 19;
+constexpr mp_limb_t kTenPow19 = 10'000'000'000'000'000'000ull;
 
-void Leaf(const Mpz& x, uint64_t digits, char* out) {
-  auto buf = std::make_unique<char[]>(mpz_sizeinbase(x.get(), 10) + 2);
-  mpz_get_str(buf.get(), 10, x.get());
-  size_t len = std::strlen(buf.get());
-  if (len >= digits) {
-    std::memcpy(out, buf.get() + (len - digits), digits);
-  } else {
-    std::memset(out, '0', digits - len);
-    std::memcpy(out + (digits - len), buf.get(), len);
+void write_chunk(uint64_t v, char* out) {
+  for (int i = kChunkDigits - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
   }
 }
 
 }  // namespace
 
-// The split points are leaf * 2^j, so the only divisors are the powers
+// The split points are leaf * 2^j, so the only multipliers are the powers
 // 10^(leaf * 2^j), each computed once by squaring; leaf is chosen so that
 // the top split is near the middle.
-DecimalConverter::DecimalConverter(uint64_t digits) : digits_(digits) {
-  plan_.leaf = digits;
+DecimalConverter::DecimalConverter(uint64_t digits, int guard_digits)
+    : digits_(digits), guard_(guard_digits), leaf_(digits) {
   int levels = 0;
-  while (plan_.leaf >= 2 * kMinLeafDigits) {
+  while (leaf_ > kMaxLeafDigits) {
     ++levels;
-    plan_.leaf = (digits + (uint64_t{1} << levels) - 1) >> levels;
+    leaf_ = (digits + (uint64_t{1} << levels) - 1) >> levels;
   }
-  for (int j = 0; j < levels; ++j) plan_.exps.push_back(plan_.leaf << j);
-  work_ = WorkOf(digits);
+  for (int j = 0; j < levels; ++j) exps_.push_back(leaf_ << j);
+  work_ = work_of(digits);
 }
 
-// Largest j with exps[j] < digits, or -1 for a leaf.
-int DecimalConverter::SplitLevel(uint64_t digits) const {
-  if (digits <= plan_.leaf) return -1;
-  int j = static_cast<int>(plan_.exps.size()) - 1;
-  while (j >= 0 && plan_.exps[j] >= digits) --j;
+uint64_t DecimalConverter::bits_for(uint64_t digits) const {
+  double bits = std::ceil(static_cast<double>(digits + guard_) * kLog2Of10);
+  return static_cast<uint64_t>(bits) + 1 + kSlackBits;
+}
+
+int DecimalConverter::split_level(uint64_t digits) const {
+  if (digits <= leaf_) return -1;
+  int j = static_cast<int>(exps_.size()) - 1;
+  while (j >= 0 && exps_[j] >= digits) --j;
   return j;
 }
 
-uint64_t DecimalConverter::WorkOf(uint64_t digits) const {
-  int j = SplitLevel(digits);
+uint64_t DecimalConverter::work_of(uint64_t digits) const {
+  int j = split_level(digits);
   if (j < 0) return digits;
-  uint64_t low = plan_.exps[j];
-  return digits + WorkOf(digits - low) + WorkOf(low);
+  uint64_t hi = exps_[j];
+  return digits + work_of(hi) + work_of(digits - hi);
 }
 
-void DecimalConverter::ComputePowers(const RunControl& ctl) {
-  powers_.resize(plan_.exps.size());
+void DecimalConverter::compute_powers(const RunControl& ctl) {
+  powers_.resize(exps_.size());
   for (size_t j = 0; j < powers_.size(); ++j) {
     if (j == 0) {
-      mpz_ui_pow_ui(powers_[0].get(), 10, plan_.leaf);
+      mpz_ui_pow_ui(powers_[0].get(), 10, leaf_);
     } else {
       mpz_mul(powers_[j].get(), powers_[j - 1].get(), powers_[j - 1].get());
     }
-    ctl.CheckCancel();
+    ctl.check_cancel();
   }
 }
 
-void DecimalConverter::Convert(Mpz x, int threads, RunControl& ctl, char* out) const {
-  ConvertPart(std::move(x), digits_, threads, ctl, out);
+bool DecimalConverter::convert(Mpz fraction, int threads, RunControl& ctl, char* out) const {
+  return convert_part(std::move(fraction), digits_, threads, &ctl, out);
 }
 
-void DecimalConverter::ConvertPart(Mpz x, uint64_t digits, int threads, RunControl& ctl,
-                                   char* out) const {
-  int j = SplitLevel(digits);
+// Reports work_of(digits) units to *ctl in total (nothing when ctl is null).
+bool DecimalConverter::convert_part(Mpz f, uint64_t digits, int threads, RunControl* ctl,
+                                    char* out) const {
+  if (ctl != nullptr && digits < kTickDigits) {
+    bool ok = convert_part(std::move(f), digits, 1, nullptr, out);
+    ctl->add_work(work_of(digits));
+    return ok;
+  }
+  int j = split_level(digits);
   if (j < 0) {
-    Leaf(x, digits, out);
-    ctl.AddWork(digits);
-    return;
+    bool ok = leaf(f, digits, out);
+    if (ctl != nullptr) ctl->add_work(digits);
+    return ok;
   }
-  uint64_t low = plan_.exps[j];
-  Mpz hi, lo;
-  mpz_tdiv_qr(hi.get(), lo.get(), x.get(), powers_[j].get());
-  x.reset();
-  ctl.AddWork(digits);
-  char* low_out = out + (digits - low);
+  const uint64_t bits = bits_for(digits);
+  const uint64_t hi = exps_[j];
+  const uint64_t lo = digits - hi;
+  Mpz f_hi;
+  mpz_tdiv_q_2exp(f_hi.get(), f.get(), bits - bits_for(hi));
+  auto lo_part = [&](int lo_threads) {
+    Mpz scaled;
+    mpz_mul(scaled.get(), f.get(), powers_[j].get());
+    f.reset();
+    mpz_tdiv_r_2exp(scaled.get(), scaled.get(), bits);  // the fraction
+    mpz_tdiv_q_2exp(scaled.get(), scaled.get(), bits - bits_for(lo));
+    if (ctl != nullptr) ctl->add_work(digits);
+    return convert_part(std::move(scaled), lo, lo_threads, ctl, out + hi);
+  };
   if (threads > 1) {
-    auto high_part = std::async(std::launch::async, [&] {
-      ConvertPart(std::move(hi), digits - low, threads / 2, ctl, out);
+    // The high half needs no multiplication, so it starts at once. If this
+    // thread throws, the future's destructor waits for the other half.
+    auto hi_done = std::async(std::launch::async, [&] {
+      return convert_part(std::move(f_hi), hi, threads / 2, ctl, out);
     });
-    ConvertPart(std::move(lo), low, threads - threads / 2, ctl, low_out);
-    high_part.get();
-  } else {
-    ConvertPart(std::move(hi), digits - low, 1, ctl, out);
-    ConvertPart(std::move(lo), low, 1, ctl, low_out);
+    bool lo_ok = lo_part(threads - threads / 2);
+    bool hi_ok = hi_done.get();
+    return lo_ok && hi_ok;
   }
+  bool hi_ok = convert_part(std::move(f_hi), hi, 1, ctl, out);
+  return lo_part(1) && hi_ok;
+}
+
+bool DecimalConverter::leaf(const Mpz& f, uint64_t digits, char* out) const {
+  // Shift F / 2^bits to a whole number of limbs: buf / 2^(64 limbs).
+  const uint64_t bits = bits_for(digits);
+  const size_t limbs = (bits + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS;
+  const unsigned shift = static_cast<unsigned>(limbs * GMP_NUMB_BITS - bits);
+  std::vector<mp_limb_t> buf(limbs, 0);
+  const size_t size = mpz_size(f.get());
+  if (size > 0) {
+    const mp_limb_t* src = mpz_limbs_read(f.get());
+    if (shift == 0) {
+      std::memcpy(buf.data(), src, size * sizeof(mp_limb_t));
+    } else {
+      mp_limb_t carry = mpn_lshift(buf.data(), src, size, shift);
+      if (size < limbs) buf[size] = carry;
+    }
+  }
+  const uint64_t total = digits + guard_;
+  const uint64_t chunks = (total + kChunkDigits - 1) / kChunkDigits;
+  std::string text(chunks * kChunkDigits, '0');
+  for (uint64_t c = 0; c < chunks; ++c) {
+    write_chunk(mpn_mul_1(buf.data(), buf.data(), limbs, kTenPow19), &text[c * kChunkDigits]);
+  }
+  std::memcpy(out, text.data(), digits);
+  for (uint64_t i = digits; i < total; ++i) {
+    if (text[i] != '9') return true;
+  }
+  return false;
 }
 
 }  // namespace pidigits

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <future>
 #include <new>
 #include <string>
@@ -18,6 +17,7 @@
 #include "engine_internal.h"
 #include "mpz.h"
 #include "run_control.h"
+#include "sqrt_product.h"
 
 namespace pidigits {
 namespace {
@@ -34,13 +34,13 @@ constexpr double kDivisionShare = 0.10;
 
 using Clock = std::chrono::steady_clock;
 
-double SecondsSince(Clock::time_point start) {
+double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 // Keeps about `bits` bits of t and shifts q equally: q/t then has a relative
 // error below 2^-(bits - 26) (q is ~24 bits shorter than t).
-void TruncatePair(Mpz& q, Mpz& t, uint64_t bits) {
+void truncate_pair(Mpz& q, Mpz& t, uint64_t bits) {
   uint64_t have = mpz_sizeinbase(t.get(), 2);
   if (have <= bits) return;
   mpz_tdiv_q_2exp(q.get(), q.get(), have - bits);
@@ -48,10 +48,10 @@ void TruncatePair(Mpz& q, Mpz& t, uint64_t bits) {
 }
 
 // Truncating the last guard digits is safe unless the leading half of them is
-// all 0s or all 9s: the fixed-point value is less than 2 units of the last
-// guard digit below pi * 10^d, and a half of >= 2 digits keeps it >= 100
-// units away from a change of the n-th decimal.
-bool TruncationIsSafe(const std::string& digits, uint64_t first, int guard) {
+// all 0s or all 9s: the computed value is within 2 units of the last guard
+// digit of pi * 10^d (on either side), and a half of >= 2 digits keeps it
+// >= 100 units away from a change of the n-th decimal.
+bool truncation_is_safe(const std::string& digits, uint64_t first, int guard) {
   int half = (guard + 1) / 2;
   auto begin = digits.begin() + first;
   bool zeros = std::all_of(begin, begin + half, [](char c) { return c == '0'; });
@@ -62,89 +62,86 @@ bool TruncationIsSafe(const std::string& digits, uint64_t first, int guard) {
 // One attempt with `guard` guard digits: leaves "3." + n + guard decimals in
 // *out and returns whether the first n decimals are certainly pi's.
 //
-// With d = n + guard and s = ceil(d log2(10)) + 64 (all floors):
-//   root = sqrt(10005 * 10^2d)             sqrt(10005) 10^d, error < 1
-//   y    = 426880 * Q * 2^s / T            (pi / sqrt(10005)) 2^s, error < 1
-//   x    = root * y / 2^s                  pi 10^d - x in (-1e-9, 2)
-// root and y are independent, so with threads they run side by side (root
-// together with the conversion's powers of ten).
-bool Attempt(uint64_t n, int guard, int threads, RunControl& ctl, ComputeResult& stats,
+// In binary fixed point with S = the converter's fraction bits (floors):
+//   y = 426880 * Q * 2^S / T           (pi / sqrt(10005)) 2^S, error < 1
+//   x = sqrt(10005) * y                pi 2^S, error < 104 (sqrt_product.h)
+// (Q and T truncated to S + 64 bits change y by far less than 1.) The
+// conversion gives the exact digits of x, which are within 10^-(n + guard)
+// of pi's; truncation_is_safe decides whether the first n are pi's. The
+// reciprocal square root does not depend on y, so with threads it runs
+// beside the division (together with the conversion's powers of ten).
+bool attempt(uint64_t n, int guard, int threads, RunControl& ctl, ComputeResult& stats,
              std::string* out) {
   const uint64_t d = n + guard;
-  const auto s = static_cast<uint64_t>(std::ceil(d * std::log2(10.0))) + 64;
   const double series_end = kSeriesShare;
   const double conversion_start = kSeriesShare + kSqrtShare + kDivisionShare;
+  DecimalConverter converter(d, guard);
+  const uint64_t s = converter.fraction_bits();
 
   auto start = Clock::now();
-  uint64_t terms = TermsForDigits(d);
-  ctl.BeginPhase(Phase::kSeries, 0, series_end, SeriesWork(terms));
-  SeriesSums sums = ComputeSeries(terms, threads, ctl);
-  stats.series_seconds += SecondsSince(start);
+  uint64_t terms = terms_for_digits(d);
+  ctl.begin_phase(Phase::kSeries, 0, series_end, series_work(terms));
+  SeriesSums sums = compute_series(terms, threads, ctl);
+  stats.series_seconds += seconds_since(start);
 
-  // x has d + 1 digits: "3" and the decimals.
-  DecimalConverter converter(d + 1);
-  Mpz root;
+  SqrtProduct sqrt_product(kSqrtRadicand, s);
   auto root_job = [&] {
     auto job_start = Clock::now();
-    mpz_ui_pow_ui(root.get(), 10, 2 * d);
-    mpz_mul_ui(root.get(), root.get(), kSqrtRadicand);
-    ctl.CheckCancel();
-    mpz_sqrt(root.get(), root.get());
-    stats.sqrt_seconds += SecondsSince(job_start);
+    sqrt_product.prepare(ctl);
+    stats.sqrt_seconds += seconds_since(job_start);
     job_start = Clock::now();
-    converter.ComputePowers(ctl);
-    stats.conversion_seconds += SecondsSince(job_start);
+    converter.compute_powers(ctl);
+    stats.conversion_seconds += seconds_since(job_start);
   };
   auto divide = [&] {
     auto job_start = Clock::now();
     // T has more bits than y's precision needs; the shorter operands make
     // the division cheaper and change y by far less than 1.
-    TruncatePair(sums.q, sums.t, s + 64);
+    truncate_pair(sums.q, sums.t, s + 64);
     mpz_mul_ui(sums.q.get(), sums.q.get(), kPiFactor);
     mpz_mul_2exp(sums.q.get(), sums.q.get(), s);
-    ctl.CheckCancel();
+    ctl.check_cancel();
     mpz_tdiv_q(sums.q.get(), sums.q.get(), sums.t.get());
     sums.t.reset();
-    stats.division_seconds += SecondsSince(job_start);
+    stats.division_seconds += seconds_since(job_start);
   };
   if (threads > 1) {
     // The two jobs overlap, so they share one progress phase.
-    ctl.BeginPhase(Phase::kDivision, series_end, conversion_start, 1);
+    ctl.begin_phase(Phase::kDivision, series_end, conversion_start, 1);
     auto root_done = std::async(std::launch::async, root_job);
     divide();
     root_done.get();
   } else {
-    ctl.BeginPhase(Phase::kSqrt, series_end, series_end + kSqrtShare, 1);
+    ctl.begin_phase(Phase::kSqrt, series_end, series_end + kSqrtShare, 1);
     root_job();
-    ctl.BeginPhase(Phase::kDivision, series_end + kSqrtShare, conversion_start, 1);
+    ctl.begin_phase(Phase::kDivision, series_end + kSqrtShare, conversion_start, 1);
     divide();
   }
   start = Clock::now();
   Mpz x;
-  mpz_mul(x.get(), root.get(), sums.q.get());
-  root.reset();
-  sums.q.reset();
-  mpz_tdiv_q_2exp(x.get(), x.get(), s);
-  stats.division_seconds += SecondsSince(start);
+  sqrt_product.multiply(std::move(sums.q), threads, ctl, x);
+  stats.sqrt_seconds += seconds_since(start);
 
-  // Write x's digits from out[1], then move the "3" before the point.
   start = Clock::now();
-  ctl.BeginPhase(Phase::kConversion, conversion_start, 1.0, converter.work());
+  ctl.begin_phase(Phase::kConversion, conversion_start, 1.0, converter.work());
+  Mpz whole;
+  mpz_tdiv_q_2exp(whole.get(), x.get(), s);
+  mpz_tdiv_r_2exp(x.get(), x.get(), s);
   out->assign(d + 2, '\0');
-  converter.Convert(std::move(x), threads, ctl, out->data() + 1);
-  (*out)[0] = (*out)[1];
+  (*out)[0] = static_cast<char>('0' + mpz_get_ui(whole.get()));  // 3
   (*out)[1] = '.';
-  stats.conversion_seconds += SecondsSince(start);
-  return TruncationIsSafe(*out, n + 2, guard);
+  bool exact = converter.convert(std::move(x), threads, ctl, out->data() + 2);
+  stats.conversion_seconds += seconds_since(start);
+  return exact && truncation_is_safe(*out, n + 2, guard);
 }
 
-uint64_t PeakRssBytes() {
+uint64_t peak_rss_bytes() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<uint64_t>(usage.ru_maxrss) * 1024;  // KiB on Linux
 }
 
-ComputeResult Failure(ComputeError error, std::string message) {
+ComputeResult failure(ComputeError error, std::string message) {
   ComputeResult result;
   result.error = error;
   result.message = std::move(message);
@@ -167,18 +164,18 @@ const char* phase_name(Phase phase) {
   return "unknown";
 }
 
-ComputeResult ComputePiWithGuard(uint64_t n, int guard_digits, const ComputeOptions& options,
-                                 std::string* out) {
+ComputeResult compute_pi_with_guard(uint64_t n, int guard_digits, const ComputeOptions& options,
+                                    std::string* out) {
   if (n < 1 || n > kMaxDigits) {
-    return Failure(ComputeError::kBadInput, "n must be from 1 to " + std::to_string(kMaxDigits) +
+    return failure(ComputeError::kBadInput, "n must be from 1 to " + std::to_string(kMaxDigits) +
                                                 ", got " + std::to_string(n));
   }
   if (options.threads < 1) {
-    return Failure(ComputeError::kBadInput,
+    return failure(ComputeError::kBadInput,
                    "threads must be >= 1, got " + std::to_string(options.threads));
   }
   if (out == nullptr || guard_digits < 4) {
-    return Failure(ComputeError::kBadInput, "invalid call");
+    return failure(ComputeError::kBadInput, "invalid call");
   }
   const int threads = std::min(options.threads, kMaxThreads);
   auto start = Clock::now();
@@ -188,28 +185,28 @@ ComputeResult ComputePiWithGuard(uint64_t n, int guard_digits, const ComputeOpti
     // pi is irrational, so its digits are not 0s or 9s forever: doubling the
     // guard ends (no run of 20 equal digits occurs in the first 1e9).
     int guard = guard_digits;
-    while (!Attempt(n, guard, threads, ctl, result, out)) guard *= 2;
+    while (!attempt(n, guard, threads, ctl, result, out)) guard *= 2;
     out->resize(n + 2);
     result.guard_digits = guard;
-    ctl.Finish();
+    ctl.finish();
   } catch (const Cancelled&) {
-    result = Failure(ComputeError::kCancelled, "cancelled");
+    result = failure(ComputeError::kCancelled, "cancelled");
   } catch (const std::bad_alloc&) {
-    result = Failure(ComputeError::kOutOfMemory, "out of memory");
+    result = failure(ComputeError::kOutOfMemory, "out of memory");
   } catch (const std::system_error& e) {
-    result = Failure(ComputeError::kOutOfMemory, std::string("cannot start a thread: ") + e.what());
+    result = failure(ComputeError::kOutOfMemory, std::string("cannot start a thread: ") + e.what());
   }
   if (result.error != ComputeError::kNone) {
     out->clear();
     out->shrink_to_fit();
   }
-  result.total_seconds = SecondsSince(start);
-  result.peak_rss_bytes = PeakRssBytes();
+  result.total_seconds = seconds_since(start);
+  result.peak_rss_bytes = peak_rss_bytes();
   return result;
 }
 
 ComputeResult compute_pi(uint64_t n, const ComputeOptions& options, std::string* out) {
-  return ComputePiWithGuard(n, kDefaultGuardDigits, options, out);
+  return compute_pi_with_guard(n, kDefaultGuardDigits, options, out);
 }
 
 }  // namespace pidigits

@@ -14,8 +14,8 @@ constexpr int kDefaultGuardDigits = 20;
 
 // compute_pi with `guard_digits` (>= 4) guard digits in the first attempt;
 // small values let tests reach the "ambiguous truncation, retry" path.
-ComputeResult ComputePiWithGuard(uint64_t n, int guard_digits, const ComputeOptions& options,
-                                 std::string* out);
+ComputeResult compute_pi_with_guard(uint64_t n, int guard_digits, const ComputeOptions& options,
+                                    std::string* out);
 
 }  // namespace pidigits
 

@@ -1,23 +1,28 @@
 // estimate(): a cost model fitted to measurements on the reference machine
-// (2 cores, GMP 6.2.1, commit of this file), one thread:
+// (2 cores, GMP 6.2.1, the engine as of issue 12), one thread, CLI
+// `pidigits N --out FILE` under /usr/bin/time (peak RSS includes the output
+// string; the machine was shared, load average 8-18, so CPU seconds are
+// quoted, which is what an idle machine's wall time is):
 //
-//   n      CPU s   peak RSS (CLI, includes the output string)
-//   1e5    0.03     4.5 MiB
-//   1e6    0.45    11.6 MiB
-//   3e6    1.65    27.2 MiB
-//   1e7    7.3     80.5 MiB
-//   3e7   30.5    229 MiB
-//   1e8  114.8    772 MiB
+//   n      CPU s        peak RSS     2 threads: peak RSS
+//   1e5       0.04        4.4 MiB
+//   1e6       0.47       11.3 MiB      13.8 MiB
+//   3e6       1.60       26.6 MiB
+//   1e7     5.9-7.3      79.4 MiB     103.5 MiB
+//   1e8     102-122     731 MiB       789 MiB
+//   1e9    1608        6744 MiB (address space peak 6944 MiB)
 //
-// Time: CPU seconds equal wall seconds on an idle machine; the fit
-// 2.1e-8 * n^1.22 (the n log^2 n of fast multiplication, plus the cache
-// misses that grow with n) is within 10% of every row above. On a loaded
-// machine, wall time grows with the load. Two threads: wall time x0.75
-// (measured 0.7-0.8 at 1e6-1e7); more threads add little on 2 cores.
+// Time: 4.02e-8 * n^1.178 (the n log^2 n of fast multiplication) is within
+// 10% of the 1e6..1e9 rows (the middle of a range) and 20% of 1e5. On a loaded machine wall time
+// grows with the load. Two threads: wall time x0.75 (measured 0.6-0.8 at
+// 1e6-1e7 when the second core was free); more threads add little on 2 cores.
 //
-// Memory: 8.5 bytes per digit + 8 MiB is 5-45% above every row above (the
-// worker refuses tasks by it, so it errs high); two or more threads hold
-// both halves' temporaries at once: x1.25.
+// Memory: 8.5 bytes per digit + 8 MiB is 12-42% above every row from 1e6
+// (2x at 1e5) and 17% above the 1e9 run's address space (the worker refuses tasks by it and
+// its child's RLIMIT_AS counts address space, so it errs high); two or more
+// threads hold both halves' temporaries at once: x1.25. With 24 GiB and
+// PI_WORKERS=1 (budget 18 GiB) 1e9 is admitted on 1 or 2 threads; a budget
+// under 8.1 GiB (e.g. PI_WORKERS=3) refuses it.
 #include <algorithm>
 #include <cmath>
 
@@ -26,8 +31,8 @@
 namespace pidigits {
 namespace {
 
-constexpr double kSecondsScale = 2.1e-8;
-constexpr double kSecondsExponent = 1.22;
+constexpr double kSecondsScale = 4.02e-8;
+constexpr double kSecondsExponent = 1.178;
 constexpr double kStartupSeconds = 0.002;
 constexpr double kTwoThreadTimeFactor = 0.75;
 constexpr double kBytesPerDigit = 8.5;

@@ -27,7 +27,7 @@ class OddSieve {
 
   // Appends the factorization of x (1 <= x <= limit) with every exponent
   // multiplied by `times`; the result is unsorted and may repeat primes.
-  void Factor(uint64_t x, uint32_t times, Factors& out) const;
+  void factor(uint64_t x, uint32_t times, Factors& out) const;
 
  private:
   // spf_[i] is the smallest prime factor of 2i+1, or 0 when 2i+1 is prime
@@ -36,16 +36,16 @@ class OddSieve {
 };
 
 // Sorts and combines repeated primes.
-void Normalize(Factors& f);
+void normalize(Factors& f);
 
 // a * b as factorizations.
-Factors Multiply(const Factors& a, const Factors& b);
+Factors multiply(const Factors& a, const Factors& b);
 
 // Divides a and b by their gcd (as factorizations) and returns the gcd.
-Factors RemoveCommon(Factors& a, Factors& b);
+Factors remove_common(Factors& a, Factors& b);
 
 // The integer that f factors.
-void ToMpz(const Factors& f, Mpz& out);
+void to_mpz(const Factors& f, Mpz& out);
 
 }  // namespace pidigits
 

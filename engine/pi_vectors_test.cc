@@ -13,28 +13,28 @@
 namespace pidigits {
 namespace {
 
-std::string HashOfPi(uint64_t n, int threads) {
+std::string hash_of_pi(uint64_t n, int threads) {
   ComputeOptions options;
   options.threads = threads;
   std::string out;
   ComputeResult result = compute_pi(n, options, &out);
   EXPECT_EQ(result.error, ComputeError::kNone) << result.message;
   EXPECT_EQ(out.size(), n + 2);
-  return testing::Sha256Hex(out);
+  return testing::sha256_hex(out);
 }
 
-const char* ExpectedHash(uint64_t n) {
+const char* expected_hash(uint64_t n) {
   for (const auto& v : testing::kSha256Vectors) {
     if (v.n == n) return v.sha256;
   }
   return "";
 }
 
-TEST(PiVectorsTest, Sha256Of1e4) { EXPECT_EQ(HashOfPi(10'000, 1), ExpectedHash(10'000)); }
+TEST(PiVectorsTest, Sha256Of1e4) { EXPECT_EQ(hash_of_pi(10'000, 1), expected_hash(10'000)); }
 
-TEST(PiVectorsTest, Sha256Of1e5) { EXPECT_EQ(HashOfPi(100'000, 2), ExpectedHash(100'000)); }
+TEST(PiVectorsTest, Sha256Of1e5) { EXPECT_EQ(hash_of_pi(100'000, 2), expected_hash(100'000)); }
 
-TEST(PiVectorsTest, Sha256Of1e6) { EXPECT_EQ(HashOfPi(1'000'000, 2), ExpectedHash(1'000'000)); }
+TEST(PiVectorsTest, Sha256Of1e6) { EXPECT_EQ(hash_of_pi(1'000'000, 2), expected_hash(1'000'000)); }
 
 TEST(PiVectorsTest, DigitsAround1e6) {
   ComputeOptions options;
@@ -49,7 +49,7 @@ TEST(PiVectorsTest, Sha256Of1e7Slow) {
   if (slow == nullptr || std::string(slow) != "1") {
     GTEST_SKIP() << "set PI_SLOW_TESTS=1 to run";
   }
-  EXPECT_EQ(HashOfPi(10'000'000, 2), ExpectedHash(10'000'000));
+  EXPECT_EQ(hash_of_pi(10'000'000, 2), expected_hash(10'000'000));
 }
 
 }  // namespace

@@ -8,7 +8,7 @@ namespace {
 // The API promises a callback "about every 100 ms or less often".
 constexpr int64_t kReportIntervalNs = 100'000'000;
 
-int64_t NowNs() {
+int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
@@ -17,31 +17,31 @@ int64_t NowNs() {
 }  // namespace
 
 RunControl::RunControl(const ComputeOptions& options)
-    : on_progress_(options.on_progress), cancel_(options.cancel), last_report_ns_(NowNs()) {}
+    : on_progress_(options.on_progress), cancel_(options.cancel), last_report_ns_(now_ns()) {}
 
-void RunControl::BeginPhase(Phase phase, double start, double end, uint64_t total_work) {
-  CheckCancel();
+void RunControl::begin_phase(Phase phase, double start, double end, uint64_t total_work) {
+  check_cancel();
   phase_ = phase;
   phase_start_ = start;
   phase_end_ = end;
   phase_total_ = std::max<uint64_t>(total_work, 1);
   phase_done_.store(0, std::memory_order_relaxed);
-  Report(start, false);
+  report(start, false);
 }
 
-void RunControl::AddWork(uint64_t units) {
+void RunControl::add_work(uint64_t units) {
   uint64_t done = phase_done_.fetch_add(units, std::memory_order_relaxed) + units;
-  CheckCancel();
+  check_cancel();
   if (!on_progress_) return;
   double part = std::min(1.0, static_cast<double>(done) / static_cast<double>(phase_total_));
-  Report(phase_start_ + (phase_end_ - phase_start_) * part, false);
+  report(phase_start_ + (phase_end_ - phase_start_) * part, false);
 }
 
-void RunControl::Finish() { Report(1.0, true); }
+void RunControl::finish() { report(1.0, true); }
 
-void RunControl::Report(double fraction, bool force) {
+void RunControl::report(double fraction, bool force) {
   if (!on_progress_) return;
-  int64_t now = NowNs();
+  int64_t now = now_ns();
   if (!force && now - last_report_ns_.load(std::memory_order_relaxed) < kReportIntervalNs) {
     return;
   }

@@ -21,29 +21,29 @@ class RunControl {
   explicit RunControl(const ComputeOptions& options);
 
   // Starts `phase`, which covers [start, end] of the whole run's fraction and
-  // whose AddWork units add up to `total_work`. Call with no worker running.
-  void BeginPhase(Phase phase, double start, double end, uint64_t total_work);
+  // whose add_work units add up to `total_work`. Call with no worker running.
+  void begin_phase(Phase phase, double start, double end, uint64_t total_work);
 
   // Records finished work of the current phase; thread-safe. Reads a clock,
   // so callers batch work (e.g. only nodes of >= 32 series terms call it).
   // Throws Cancelled if the cancel flag is set.
-  void AddWork(uint64_t units);
+  void add_work(uint64_t units);
 
   // Throws Cancelled if the cancel flag is set.
-  void CheckCancel() const {
+  void check_cancel() const {
     if (cancel_ != nullptr && cancel_->load(std::memory_order_relaxed)) {
       throw Cancelled{};
     }
   }
 
-  // Work units recorded since BeginPhase.
+  // Work units recorded since begin_phase.
   uint64_t phase_done() const { return phase_done_.load(std::memory_order_relaxed); }
 
   // Reports fraction 1.0 (always, regardless of the rate limit).
-  void Finish();
+  void finish();
 
  private:
-  void Report(double fraction, bool force);
+  void report(double fraction, bool force);
 
   const std::function<void(const Progress&)>& on_progress_;
   const std::atomic<bool>* cancel_;

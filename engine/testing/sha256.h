@@ -9,7 +9,7 @@
 namespace pidigits::testing {
 
 // Lower-case hex digest of `data`.
-std::string Sha256Hex(std::string_view data);
+std::string sha256_hex(std::string_view data);
 
 }  // namespace pidigits::testing
 
