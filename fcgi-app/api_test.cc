@@ -196,6 +196,30 @@ TEST_F(ApiTest, WrongMethodIs405WithAllow) {
   EXPECT_EQ(call("PUT", "/api/tasks/3/retry").header("Allow"), "POST");
 }
 
+TEST_F(ApiTest, ChangesFromAnotherSiteAre403AndNothingIsWritten) {
+  App app{config_, *redis_, *templates_};
+  auto post_from = [&](std::string origin, std::string fetch_site = "") {
+    HttpRequest r = make_request("POST", "/api/tasks", "", "application/json", R"({"n": 9})");
+    r.host = "pi.example:8080";
+    r.origin = std::move(origin);
+    r.fetch_site = std::move(fetch_site);
+    return route(r, app);
+  };
+  Response foreign = post_from("https://evil.example");
+  EXPECT_EQ(foreign.status, 403);
+  EXPECT_NE(body(foreign)["error"].get<std::string>().find("another site"), std::string::npos);
+  EXPECT_EQ(post_from("null").status, 403);
+  EXPECT_EQ(post_from("", "cross-site").status, 403);
+  EXPECT_EQ(post_from("http://pi.example").status, 403);  // another port is another origin
+  EXPECT_EQ(integer({"EXISTS", keys::task(9)}), 0);
+  EXPECT_EQ(post_from("http://pi.example:8080", "same-origin").status, 201);
+  config_.allowed_origins = {"https://friend.example"};
+  EXPECT_EQ(post_from("https://friend.example").status, 200);
+  // An API client sends no Origin.
+  EXPECT_EQ(post_from("").status, 200);
+  EXPECT_EQ(call("GET", "/api/tasks/9").status, 200);
+}
+
 TEST_F(ApiTest, UnknownPathIs404JsonUnderApiAndHtmlElsewhere) {
   Response api = call("GET", "/api/nope");
   EXPECT_EQ(api.status, 404);

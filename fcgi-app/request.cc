@@ -42,7 +42,7 @@ HttpRequest read_request(FCGX_Request& request) {
   out.content_type = param(request, "CONTENT_TYPE");
   out.accept = param(request, "HTTP_ACCEPT");
   out.client = param(request, "REMOTE_ADDR");
-  out.host = param(request, "HTTP_HOST");
+  out.host = param(request, "PI_REQUEST_HOST");
   out.origin = param(request, "HTTP_ORIGIN");
   out.fetch_site = param(request, "HTTP_SEC_FETCH_SITE");
   out.cookie = param(request, "HTTP_COOKIE");

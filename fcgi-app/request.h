@@ -19,7 +19,7 @@ struct HttpRequest {
   std::string body;          // at most kMaxBodyBytes
   bool body_too_large = false;
   std::string client;        // REMOTE_ADDR: the address nginx saw (real_ip behind a proxy)
-  std::string host;          // HTTP_HOST
+  std::string host;          // the Host header as sent, port included (PI_REQUEST_HOST)
   std::string origin;        // HTTP_ORIGIN
   std::string fetch_site;    // HTTP_SEC_FETCH_SITE
   std::string cookie;        // HTTP_COOKIE
