@@ -1,5 +1,6 @@
 #include "pidigits/lifecycle.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 
@@ -135,59 +136,51 @@ Status install(RedisClient& redis, uint64_t chunk_bytes) {
 
 // ---- pi-fcgi ------------------------------------------------------------------
 
-Result<Answer> register_task(RedisClient& redis, uint64_t n, std::string_view owner,
-                             const Admission& a) {
-  Reply reply = fcall(redis, "pi_register",
-                      {num(n), owner, a.client, a.fits_memory ? "1" : "0", num(a.max_queue),
-                       num(a.max_active), num(a.max_per_day), num(a.estimate_ms)});
+namespace {
+// The reply of pi_register or pi_retry: {outcome, <task>} or a refusal.
+// Outcomes that wrote are confirmed by PI_REDIS_MIN_REPLICAS replicas first:
+// no 201/200 for a task a failover could lose.
+Result<Answer> read_answer(RedisClient& redis, const Reply& reply, std::string_view function) {
   if (!reply.ok()) return reply.status();
   const std::string outcome = text_of(at(reply.get(), 0));
   Answer answer;
   if (read_refusal(outcome, reply.get(), &answer)) return answer;
-  if (outcome == "created") {
-    answer.outcome = Outcome::kCreated;
-  } else if (outcome == "cached") {
-    answer.outcome = Outcome::kCached;
-  } else if (outcome == "existing") {
-    answer.outcome = Outcome::kExisting;
-  } else {
-    return unexpected("pi_register");
+  static constexpr std::pair<std::string_view, Outcome> kOutcomes[] = {
+      {"created", Outcome::kCreated}, {"cached", Outcome::kCached},
+      {"existing", Outcome::kExisting}, {"queued", Outcome::kQueued},
+      {"not_found", Outcome::kNotFound}, {"conflict", Outcome::kConflict}};
+  auto known = std::find_if(std::begin(kOutcomes), std::end(kOutcomes),
+                            [&](const auto& o) { return o.first == outcome; });
+  if (known == std::end(kOutcomes)) return unexpected(function);
+  answer.outcome = known->second;
+  if (answer.outcome == Outcome::kNotFound) return answer;
+  if (answer.outcome == Outcome::kConflict) {
+    answer.status = text_of(at(reply.get(), 1));
+    return answer;
   }
-  if (!read_task(reply.get(), 1, &answer.task)) return unexpected("pi_register");
-  // PI_REDIS_MIN_REPLICAS: no 201 before that many replicas hold the new task.
+  if (!read_task(reply.get(), 1, &answer.task)) return unexpected(function);
   if (answer.outcome != Outcome::kExisting) {
     if (Status s = redis.wait_for_replicas(); !s.ok()) return s;
   }
   return answer;
 }
+}  // namespace
+
+Result<Answer> register_task(RedisClient& redis, uint64_t n, std::string_view owner,
+                             const Admission& a) {
+  return read_answer(redis,
+                     fcall(redis, "pi_register",
+                           {num(n), owner, a.client, a.fits_memory ? "1" : "0", num(a.max_queue),
+                            num(a.max_active), num(a.max_per_day), num(a.estimate_ms)}),
+                     "pi_register");
+}
 
 Result<Answer> retry_task(RedisClient& redis, uint64_t n, const Admission& a) {
-  Reply reply = fcall(redis, "pi_retry",
-                      {num(n), a.client, a.fits_memory ? "1" : "0", num(a.max_queue),
-                       num(a.max_active), num(a.max_per_day), num(a.estimate_ms)});
-  if (!reply.ok()) return reply.status();
-  const std::string outcome = text_of(at(reply.get(), 0));
-  Answer answer;
-  if (read_refusal(outcome, reply.get(), &answer)) return answer;
-  if (outcome == "not_found") {
-    answer.outcome = Outcome::kNotFound;
-    return answer;
-  }
-  if (outcome == "conflict") {
-    answer.outcome = Outcome::kConflict;
-    answer.status = text_of(at(reply.get(), 1));
-    return answer;
-  }
-  if (outcome == "queued") {
-    answer.outcome = Outcome::kQueued;
-  } else if (outcome == "cached") {
-    answer.outcome = Outcome::kCached;
-  } else {
-    return unexpected("pi_retry");
-  }
-  if (!read_task(reply.get(), 1, &answer.task)) return unexpected("pi_retry");
-  if (Status s = redis.wait_for_replicas(); !s.ok()) return s;
-  return answer;
+  return read_answer(redis,
+                     fcall(redis, "pi_retry",
+                           {num(n), a.client, a.fits_memory ? "1" : "0", num(a.max_queue),
+                            num(a.max_active), num(a.max_per_day), num(a.estimate_ms)}),
+                     "pi_retry");
 }
 
 Result<Cancellation> cancel_task(RedisClient& redis, uint64_t n, std::string_view owner,

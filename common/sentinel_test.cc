@@ -39,6 +39,15 @@ bool eventually(F condition, std::chrono::milliseconds limit) {
 }
 
 // A primary with one replica and one sentinel, all with a password.
+RedisAddress via_sentinels(std::vector<HostPort> sentinels, int min_replicas = 0) {
+  RedisAddress address;
+  address.sentinels = std::move(sentinels);
+  address.master_name = kMaster;
+  address.password = kPassword;
+  address.min_replicas = min_replicas;
+  return address;
+}
+
 class SentinelTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -77,15 +86,6 @@ class SentinelTest : public ::testing::Test {
       }
     }
     return false;
-  }
-
-  RedisAddress via_sentinels(std::vector<HostPort> sentinels, int min_replicas = 0) const {
-    RedisAddress address;
-    address.sentinels = std::move(sentinels);
-    address.master_name = kMaster;
-    address.password = kPassword;
-    address.min_replicas = min_replicas;
-    return address;
   }
 
   std::unique_ptr<RedisServer> primary_, replica_;
@@ -202,11 +202,7 @@ TEST(SentinelReadOnly, ReadOnlyMakesTheClientAskAgain) {
   ASSERT_TRUE(first.ok() && second.ok());
   SentinelServer sentinel(kMaster, first.port(), kPassword);
   ASSERT_TRUE(sentinel.ok());
-  RedisAddress address;
-  address.sentinels = {sentinel.endpoint()};
-  address.master_name = kMaster;
-  address.password = kPassword;
-  RedisClient client(address, 2s);
+  RedisClient client(via_sentinels({sentinel.endpoint()}), 2s);
   ASSERT_TRUE(client.command({"SET", "pi:where", "first"}).ok());
 
   RedisClient admin(RedisAddress("127.0.0.1", sentinel.port(), kPassword), 2s);
@@ -234,10 +230,7 @@ TEST(SentinelSilentPrimary, OneTimeoutCutsTheOtherConnectionsShort) {
   ASSERT_TRUE(first.ok() && second.ok());
   SentinelServer sentinel(kMaster, first.port(), kPassword);
   ASSERT_TRUE(sentinel.ok());
-  RedisAddress address;
-  address.sentinels = {sentinel.endpoint()};
-  address.master_name = kMaster;
-  address.password = kPassword;
+  const RedisAddress address = via_sentinels({sentinel.endpoint()});
   RedisClient quick(address, 1s), patient(address, 20s);
   ASSERT_TRUE(quick.command({"PING"}).ok());
   ASSERT_TRUE(patient.command({"PING"}).ok());
