@@ -8,21 +8,15 @@
 #include <cstring>
 #include <vector>
 
+#include "pidigits/io.h"
+
 namespace pidigits::cli {
 namespace {
 
 std::string errno_message(const std::string& what) { return what + ": " + std::strerror(errno); }
 
 bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
+  return pidigits::write_all(fd, data.data(), data.size());
 }
 
 }  // namespace

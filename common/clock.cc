@@ -16,6 +16,11 @@ int64_t steady_ms() {
   return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
+timeval to_timeval(std::chrono::milliseconds ms) {
+  return timeval{static_cast<time_t>(ms.count() / 1000),
+                 static_cast<suseconds_t>(ms.count() % 1000 * 1000)};
+}
+
 namespace {
 std::tm utc(int64_t ms) {
   std::time_t seconds = static_cast<std::time_t>(ms / 1000);

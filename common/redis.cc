@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "open_connections.h"
+#include "pidigits/clock.h"
 #include "pidigits/log.h"
 #include "pidigits/sentinel.h"
 
@@ -97,10 +98,6 @@ namespace {
 // millisecond; one that needs longer is as good as gone for an acknowledgement.
 constexpr std::chrono::milliseconds kWaitTimeout{1000};
 
-timeval to_timeval(std::chrono::milliseconds ms) {
-  return timeval{static_cast<time_t>(ms.count() / 1000),
-                 static_cast<suseconds_t>(ms.count() % 1000 * 1000)};
-}
 }  // namespace
 
 bool RedisClient::connect() {

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "pidigits/clock.h"
+
 namespace pidigits {
 namespace {
 // A sentinel answers from memory: anything slower is a dead host or a
@@ -22,11 +24,6 @@ struct ContextFree {
   void operator()(redisContext* c) const { redisFree(c); }
 };
 using ContextPtr = std::unique_ptr<redisContext, ContextFree>;
-
-timeval to_timeval(std::chrono::milliseconds ms) {
-  return timeval{static_cast<time_t>(ms.count() / 1000),
-                 static_cast<suseconds_t>(ms.count() % 1000 * 1000)};
-}
 
 // One command; nullptr and *error when the connection failed (a server error
 // reply is returned as a reply, for the caller to judge).

@@ -36,11 +36,6 @@ constexpr milliseconds kPollInterval{1000};
 
 constexpr std::string_view kResync = R"({"type":"resync","reason":"relay reconnected to Redis"})";
 
-timeval to_timeval(milliseconds ms) {
-  return timeval{static_cast<time_t>(ms.count() / 1000),
-                 static_cast<suseconds_t>(ms.count() % 1000 * 1000)};
-}
-
 // Sends what hiredis has buffered; the socket's send timeout bounds it.
 bool flush(redisContext* c) {
   int done = 0;

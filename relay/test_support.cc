@@ -30,16 +30,6 @@ sockaddr_in loopback(int port) {
 }
 }  // namespace
 
-int spare_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr = loopback(0);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 pid_t spawn(const std::vector<std::string>& args, int redis_port, const std::string& log_path,
             const SpawnOptions& options) {
   pid_t pid = fork();

@@ -12,10 +12,11 @@
 #include <utility>
 #include <vector>
 
+#include "testing/redis_server.h"
+
 namespace pidigits::relay {
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
-int spare_port();
+using pidigits::testing::spare_port;  // common/testing/redis_server.h
 
 struct SpawnOptions {
   std::vector<std::pair<std::string, std::string>> env;  // set in the child

@@ -9,18 +9,6 @@
 
 namespace pidigits::worker {
 
-bool write_all(int fd, const void* data, size_t size) {
-  const char* p = static_cast<const char*>(data);
-  while (size > 0) {
-    ssize_t k = write(fd, p, size);
-    if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) return false;
-    p += k;
-    size -= static_cast<size_t>(k);
-  }
-  return true;
-}
-
 bool RecordReader::drain(int fd, bool* eof) {
   for (;;) {
     char* dst;

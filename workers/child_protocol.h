@@ -21,6 +21,8 @@
 #include <string>
 #include <string_view>
 
+#include "pidigits/io.h"
+
 namespace pidigits::worker {
 
 constexpr uint32_t kProgressRecord = 1;
@@ -43,9 +45,7 @@ struct Record {
 };
 static_assert(sizeof(Record) == 24 && sizeof(Record) <= PIPE_BUF);
 
-// write() until done; false if the pipe broke (the reader is gone).
-// Async-signal-safe (the child's allocation-failure path uses it).
-bool write_all(int fd, const void* data, size_t size);
+using pidigits::write_all;  // pidigits/io.h: async-signal-safe, for the child's failure path
 
 // Called with each progress report as it arrives.
 using ProgressSink = std::function<void(double fraction, std::string_view phase)>;
