@@ -5,7 +5,6 @@
 
 #include "pidigits/clock.h"
 #include "pidigits/config.h"
-#include "pidigits/display.h"
 
 namespace pidigits {
 namespace {
@@ -125,16 +124,6 @@ nlohmann::json to_json(const Task& task) {
       {"stages", stages},
       {"took_ms", took_ms},
       {"url", "/pi/" + std::to_string(task.n)},
-      {"queued", status_of(task.stage) == "queued"},
-      {"running", status_of(task.stage) == "running"},
-      {"done", done},
-      {"failed", failed},
-      {"digit_text", task.digit ? std::to_string(*task.digit) : ""},
-      {"progress_pct", static_cast<int>(std::floor(progress * 100))},
-      {"n_text", display_count(task.n)},
-      {"cached", task.source == "cached"},
-      {"created", display_time(task.created_at)},
-      {"took", took_ms.is_null() ? "" : display_duration(took_ms.get<int64_t>())},
   };
 }
 

@@ -7,6 +7,7 @@
 #include "pidigits/task_store.h"
 #include "register.h"
 #include "task_list.h"
+#include "task_texts.h"
 #include "validation.h"
 #include "views.h"
 
@@ -40,6 +41,12 @@ bool read_n_or_reply(const HttpRequest& request, App& app, uint64_t* n, Response
 }
 
 std::string mebibytes(uint64_t bytes) { return display_count((bytes + (1 << 20) - 1) >> 20); }
+
+// The task's JSON text, made once per version (task_texts.h).
+bool render_json(const Task& task, std::string* out, std::string*) {
+  *out = dump_json(to_json(task));
+  return true;
+}
 }  // namespace
 
 // POST /api/tasks {"n": N} | n=N -> 201 task | 200 task | 303 / (browser form)
@@ -88,13 +95,18 @@ Response get_tasks(const HttpRequest& request, App& app) {
   if (!list_tasks(app.redis, query.limit, query.before, &page, &error)) {
     return redis_unavailable_json("task list", error);
   }
-  nlohmann::json tasks = nlohmann::json::array();
-  for (const Task& task : page.tasks) tasks.push_back(to_json(task));
-  return json_response(
-      200, {{"tasks", tasks},
-            {"seq", page.seq},
-            {"next_before",
-             page.next_before != 0 ? nlohmann::json(page.next_before) : nlohmann::json(nullptr)}});
+  ListedTexts tasks = listed_texts(app, TaskText::kJson, page, render_json);
+  if (!tasks.redis_error.empty()) return redis_unavailable_json("task list", tasks.redis_error);
+  // {"next_before":ID|null,"seq":S,"tasks":[...]}
+  std::string body = "{\"next_before\":";
+  body.append(page.next_before != 0 ? std::to_string(page.next_before) : "null");
+  body.append(",\"seq\":").append(std::to_string(page.seq)).append(",\"tasks\":[");
+  for (size_t i = 0; i < tasks.texts.size(); ++i) {
+    if (i > 0) body.push_back(',');
+    body.append(*tasks.texts[i]);
+  }
+  body.append("]}");
+  return json_text_response(200, std::move(body));
 }
 
 // GET /api/tasks/N -> 200 task | 400 | 404 | 503
@@ -108,7 +120,7 @@ Response get_task(const HttpRequest&, App& app, std::string_view n_text) {
     return json_error(404,
                       "no task for n=" + std::to_string(n) + "; create it with POST /api/tasks");
   }
-  return json_response(200, to_json(*task));
+  return json_text_response(200, *task_text(app, TaskText::kJson, *task, render_json, &error));
 }
 
 // KEYS: pi:queue, pi:workers. One round trip answers both counts (and that Redis is up).

@@ -4,26 +4,41 @@
 #include "pidigits/log.h"
 #include "pidigits/task_store.h"
 #include "task_list.h"
+#include "task_texts.h"
 #include "validation.h"
 #include "views.h"
 
 namespace pidigits::fcgi {
 namespace {
+// Digits for a given N never change: any cache may keep them for a year.
+constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
+
 // "Redis unavailable: ..." stays as is; a server error gets that prefix.
 std::string redis_message(const std::string& why) {
   return why.starts_with("Redis unavailable") ? why : "Redis unavailable: " + why;
 }
 
-Response render_page(App& app, int status, Page page, const nlohmann::json& view) {
-  kainjow::mustache::data data = to_data(view);
-  std::string html, error;
-  if (app.templates.render(page, data, &html, &error)) return html_response(status, html);
+Response render_failed(const std::string& error) {
   log::error("500: cannot render a page: ", error);
   Response response;
   response.status = 500;
   response.content_type = "text/plain; charset=utf-8";
   response.body = "The page could not be rendered; the server log has details.\n";
   return response;
+}
+
+Response render_page(App& app, int status, Page page, const nlohmann::json& view) {
+  kainjow::mustache::data data = to_data(view);
+  std::string html, error;
+  if (app.templates.render(page, data, &html, &error))
+    return html_response(status, std::move(html));
+  return render_failed(error);
+}
+
+bool render_fragment(App& app, Page page, const nlohmann::json& view, std::string* html,
+                     std::string* error) {
+  kainjow::mustache::data data = to_data(view);
+  return app.templates.render(page, data, html, error);
 }
 
 // pi:digits holds "3." and this many decimals (0 when absent); false when Redis failed.
@@ -66,8 +81,19 @@ Response index_page(const HttpRequest& request, App& app) {
   if (!list_tasks(app.redis, query.limit, query.before, &page, &error)) {
     return redis_unavailable_page(app, "task list", error);
   }
-  return render_page(app, 200, Page::kIndex,
-                     index_view(page, app.config.max_digits, app.templates.row_text()));
+  // Each row rendered once per task version (task_texts.h).
+  ListedTexts rows = listed_texts(
+      app, TaskText::kRow, page, [&app](const Task& task, std::string* html, std::string* why) {
+        return render_fragment(app, Page::kRow, row_view(to_json(task)), html, why);
+      });
+  if (!rows.redis_error.empty()) return redis_unavailable_page(app, "task list", rows.redis_error);
+  if (!rows.render_error.empty()) return render_failed(rows.render_error);
+  std::string rows_html;
+  for (const CachedText& row : rows.texts) rows_html.append(*row);
+  nlohmann::json view = index_view(page.seq, page.next_before, !rows.texts.empty(),
+                                   app.config.max_digits, app.templates.row_text());
+  view["rows_html"] = std::move(rows_html);
+  return render_page(app, 200, Page::kIndex, view);
 }
 
 // GET /pi/N?from=K -> 200 page (digits, or the task's status) | 400 | 404 | 503 page
@@ -78,32 +104,49 @@ Response pi_page(const HttpRequest& request, App& app, std::string_view n_text) 
       !parse_from_query(request.query, n, &from, &error)) {
     return error_page(app, 400, "Bad request", error);
   }
-  if (!stored_decimals(app, &decimals, &error)) {
-    return redis_unavailable_page(app, "digits length", error);
-  }
   std::optional<Task> task = load_task(app.redis, n, &error);
   if (!error.empty()) return redis_unavailable_page(app, "task", error);
 
-  if (decimals < n) {
-    if (task)
-      return render_page(app, 200, Page::kPi, pi_pending_view(n, *task, app.config.max_digits));
-    return error_page(app, 404, "Not computed yet",
-                      "Pi to " + display_count(n) + " places has not been computed yet.", n);
+  // A window seen once is served from the cache: the digits of pi never
+  // change, and pi:digits only ever grows, so they are still available.
+  const PiWindow window = pi_window(n, from);
+  const std::string key = digits_cache_key(n, window.from);
+  CachedText digits_html = app.cache.find(key);
+  if (!digits_html) {
+    if (!stored_decimals(app, &decimals, &error)) {
+      return redis_unavailable_page(app, "digits length", error);
+    }
+    if (decimals < n) {
+      if (task)
+        return render_page(app, 200, Page::kPi, pi_pending_view(n, *task, app.config.max_digits));
+      return error_page(app, 404, "Not computed yet",
+                        "Pi to " + display_count(n) + " places has not been computed yet.", n);
+    }
+    // "3." precedes the decimals: decimal k is at offset k + 1.
+    Reply digits = app.redis.command({"GETRANGE", keys::digits(), std::to_string(window.from + 1),
+                                      std::to_string(window.to + 1)});
+    if (!digits.ok()) return redis_unavailable_page(app, "digits", digits.error());
+    std::string text = digits.string().value_or("");
+    if (text.size() != window.to - window.from + 1) {
+      return redis_unavailable_page(app, "digits", "pi:digits is shorter than expected");
+    }
+    std::string html;
+    if (!render_fragment(app, Page::kDigits, digits_view(n, window, text), &html, &error)) {
+      return render_failed(error);
+    }
+    digits_html = app.cache.put(key, std::move(html));
   }
-  PiWindow window = pi_window(n, from);
-  // "3." precedes the decimals: decimal k is at offset k + 1.
-  Reply digits = app.redis.command(
-      {"GETRANGE", keys::digits(), std::to_string(window.from + 1), std::to_string(window.to + 1)});
-  if (!digits.ok()) return redis_unavailable_page(app, "digits", digits.error());
-  std::string text = digits.string().value_or("");
-  if (text.size() != window.to - window.from + 1) {
-    return redis_unavailable_page(app, "digits", "pi:digits is shorter than expected");
-  }
-  return render_page(app, 200, Page::kPi, pi_view(n, window, text, task, app.config.max_digits));
+  nlohmann::json view = pi_view(n, window, task, app.config.max_digits);
+  view["digits_html"] = *digits_html;
+  return render_page(app, 200, Page::kPi, view);
 }
 
-// GET /pi/N.txt -> 200 text/plain "3." + N decimals (streamed) | 400 | 404 | 503 JSON
-Response pi_text(const HttpRequest&, App& app, std::string_view n_text) {
+// GET /pi/N.txt [Range: bytes=A-B] [If-None-Match: "pi-N"]
+//   -> 200 text/plain "3." + N decimals (streamed) | 206 the range | 304 | 416
+//    | 400 | 404 | 503 JSON
+// The body for a given N never changes, so it is cacheable for good (nginx
+// keeps a copy: nginx.conf.in) and its ETag is "pi-N".
+Response pi_text(const HttpRequest& request, App& app, std::string_view n_text) {
   uint64_t n = 0, decimals = 0;
   std::string error;
   if (!parse_n_text(n_text, app.config.max_digits, &n, &error)) return json_error(400, error);
@@ -115,13 +158,43 @@ Response pi_text(const HttpRequest&, App& app, std::string_view n_text) {
                                "/api/tasks {\"n\": " +
                                std::to_string(n) + "}");
   }
+  const uint64_t length = n + 2;  // "3." and n decimals
+  const std::string etag = "\"pi-" + std::to_string(n) + "\"";
   Response response;
   response.content_type = "text/plain; charset=utf-8";
-  response.stream_length = n + 2;
+  response.cache_control = kImmutable;
+  response.headers.emplace_back("ETag", etag);
+  response.headers.emplace_back("Accept-Ranges", "bytes");
+  if (!request.if_none_match.empty() && etag_matches(request.if_none_match, etag)) {
+    response.status = 304;
+    return response;
+  }
+  ByteRange range{0, length - 1};
+  // If-Range names the representation the client has: a range of another is no use to it.
+  if (request.if_range.empty() || request.if_range == etag) {
+    switch (parse_range(request.range, length, &range)) {
+      case RangeRequest::kWhole:
+        range = ByteRange{0, length - 1};
+        break;
+      case RangeRequest::kRange:
+        response.status = 206;
+        response.headers.emplace_back("Content-Range", "bytes " + std::to_string(range.first) +
+                                                           "-" + std::to_string(range.last) + "/" +
+                                                           std::to_string(length));
+        break;
+      case RangeRequest::kUnsatisfiable: {
+        Response refused = json_error(416, "the range starts beyond the " + std::to_string(length) +
+                                               " bytes of /pi/" + std::to_string(n) + ".txt");
+        refused.headers.emplace_back("Content-Range", "bytes */" + std::to_string(length));
+        return refused;
+      }
+    }
+  }
+  response.stream_length = range.last - range.first + 1;
   RedisClient* redis = &app.redis;
-  response.stream = [redis, n](const BodySink& sink) {
-    for (uint64_t offset = 0; offset < n + 2; offset += kTextChunkBytes) {
-      uint64_t last = std::min(n + 2, offset + kTextChunkBytes) - 1;
+  response.stream = [redis, n, range](const BodySink& sink) {
+    for (uint64_t offset = range.first; offset <= range.last; offset += kTextChunkBytes) {
+      uint64_t last = std::min(range.last, offset + kTextChunkBytes - 1);
       Reply chunk = redis->command(
           {"GETRANGE", keys::digits(), std::to_string(offset), std::to_string(last)});
       std::optional<std::string> bytes = chunk.string();

@@ -1,5 +1,6 @@
 #include "task_list.h"
 
+#include "pidigits/config.h"
 #include "pidigits/keys.h"
 
 namespace pidigits::fcgi {
@@ -7,13 +8,24 @@ namespace {
 // KEYS: pi:events:seq, pi:tasks
 // ARGV: max score ("+inf" or "(ID"), how many (limit + 1, to know whether
 // there are more), the task key prefix ("pi:task:")
-// Returns {seq, {field, value, ...}, ...}, newest first.
+// Returns {seq, n, id, version, n, id, version, ...}, newest first; id and
+// version are false (nil) for an index entry whose task is gone.
 constexpr std::string_view kListScript = R"lua(
 local out = {tonumber(redis.call('GET', KEYS[1]) or '0')}
 local ns = redis.call('ZREVRANGEBYSCORE', KEYS[2], ARGV[1], '-inf', 'LIMIT', 0, tonumber(ARGV[2]))
 for _, n in ipairs(ns) do
-  table.insert(out, redis.call('HGETALL', ARGV[3] .. n))
+  local fields = redis.call('HMGET', ARGV[3] .. n, 'id', 'version')
+  table.insert(out, n)
+  table.insert(out, fields[1])
+  table.insert(out, fields[2])
 end
+return out
+)lua";
+
+// KEYS: pi:task:<n>, ... Returns {{field, value, ...}, ...} in the same order.
+constexpr std::string_view kLoadScript = R"lua(
+local out = {}
+for i, key in ipairs(KEYS) do out[i] = redis.call('HGETALL', key) end
 return out
 )lua";
 
@@ -24,9 +36,15 @@ std::string task_key_prefix() {
   return key;
 }
 
+bool as_uint(const redisReply* r, uint64_t* out) {
+  return r->type == REDIS_REPLY_STRING &&
+         parse_uint(std::string_view(r->str, r->len), 0, UINT64_MAX, out);
+}
+
 std::vector<std::string> flat_strings(const redisReply* array) {
   std::vector<std::string> out;
   if (array->type != REDIS_REPLY_ARRAY) return out;
+  out.reserve(array->elements);
   for (size_t i = 0; i < array->elements; ++i) {
     const redisReply* e = array->element[i];
     if (e->type == REDIS_REPLY_STRING) out.emplace_back(e->str, e->len);
@@ -48,19 +66,45 @@ bool list_tasks(RedisClient& redis, uint64_t limit, uint64_t before, TaskPage* p
     return false;
   }
   const redisReply* r = reply.get();
-  if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
+  if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 || (r->elements - 1) % 3 != 0 ||
       r->element[0]->type != REDIS_REPLY_INTEGER) {
     *error = "task list script returned an unexpected reply";
     return false;
   }
   *page = TaskPage{};
   page->seq = r->element[0]->integer;
-  size_t listed = r->elements - 1;  // includes the one beyond the page, if any
-  for (size_t i = 1; i < r->elements && page->tasks.size() < limit; ++i) {
-    // A task deleted by hand leaves its index entry: skip it.
-    if (auto task = Task::from_hash(flat_strings(r->element[i]))) page->tasks.push_back(*task);
+  const size_t listed = (r->elements - 1) / 3;  // includes the one beyond the page, if any
+  for (size_t i = 1; i + 2 < r->elements && page->tasks.size() < limit; i += 3) {
+    TaskRef ref;
+    // A task deleted by hand leaves its index entry (and no id): skip it.
+    if (as_uint(r->element[i], &ref.n) && as_uint(r->element[i + 1], &ref.id) &&
+        as_uint(r->element[i + 2], &ref.version)) {
+      page->tasks.push_back(ref);
+    }
   }
   if (listed > limit && !page->tasks.empty()) page->next_before = page->tasks.back().id;
+  return true;
+}
+
+bool load_tasks(RedisClient& redis, const std::vector<uint64_t>& ns,
+                std::vector<std::optional<Task>>* tasks, std::string* error) {
+  tasks->clear();
+  if (ns.empty()) return true;
+  std::vector<std::string> task_keys;
+  task_keys.reserve(ns.size());
+  for (uint64_t n : ns) task_keys.push_back(keys::task(n));
+  Reply reply = redis.eval(kLoadScript, task_keys, {});
+  if (!reply.ok()) {
+    *error = reply.error();
+    return false;
+  }
+  const redisReply* r = reply.get();
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != ns.size()) {
+    *error = "task load script returned an unexpected reply";
+    return false;
+  }
+  for (size_t i = 0; i < r->elements; ++i)
+    tasks->push_back(Task::from_hash(flat_strings(r->element[i])));
   return true;
 }
 

@@ -40,7 +40,7 @@ struct Task {
   std::optional<int> digit;
   std::string error;  // empty unless stage == kError
   double progress = 0;
-  std::string phase;   // engine phase while running ("series", ...)
+  std::string phase;  // engine phase while running ("series", ...)
   int attempts = 0;
   std::string worker;  // id of the worker that took it last
   std::string source;  // "computed" or "cached" once calculated
@@ -52,15 +52,12 @@ struct Task {
   static std::optional<Task> from_hash(const std::vector<std::string>& fields);
 };
 
-// The task's JSON for the API, the events and the page templates:
+// The task's JSON for the API and the events: data only,
 //   n, id, version, status, stage, digit (int|null), error (string|null), progress,
 //   phase, attempts, worker, source, created_at, updated_at (ISO 8601),
-//   stages {stage: ISO time}, took_ms (int|null), url,
-// and display fields the row template uses, so that the page rendered on the
-// server and the rows the browser renders from events cannot disagree:
-//   queued, running, done, failed, cached (booleans), n_text ("1,000,000"),
-//   digit_text, progress_pct,
-//   created (UTC, "YYYY-MM-DD HH:MM:SS"), took ("1.23 s" or "").
+//   stages {stage: ISO time}, took_ms (int|null), url ("/pi/N").
+// The strings a row shows ("1,000,000", "1.23 s") are not here: pages build
+// them from this data (fcgi-app/views.h on the server, rowView in app.js).
 nlohmann::json to_json(const Task& task);
 
 }  // namespace pidigits
