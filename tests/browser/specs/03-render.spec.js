@@ -69,7 +69,7 @@ test('server-rendered rows equal the browser\'s rendering of the same task JSON'
       expect(browser, `row for n=${n}`).toBe(server);
     }
     // The rules themselves, as a person reads them.
-    const text = (n, cell) => page.locator(`tr#task-${n} td.${cell}`).innerText();
+    const text = async (n, cell) => (await page.locator(`tr#task-${n} td.${cell}`).textContent()).trim();
     expect(await text(90000002, 'c-status')).toContain('28%');  // floor(0.29 * 100) in doubles
     expect(await text(90000003, 'c-status')).toContain('42%');
     expect(await text(90000003, 'c-took')).toBe('1.13 s');  // 1125 ms: half up
