@@ -41,7 +41,7 @@ class ApiTest : public testing::RedisTest {
 
   Config config_;
   std::unique_ptr<Templates> templates_;
-  RenderCache cache_;
+  RenderCaches cache_;
 };
 
 TEST_F(ApiTest, PostCreatesThenReturnsTheExistingTask) {
@@ -308,6 +308,19 @@ TEST_F(ApiTest, ANewVersionOfATaskIsServedAtOnce) {
   EXPECT_EQ(body(call("GET", "/api/tasks/31"))["stage"], "taken");
   EXPECT_EQ(body(call("GET", "/api/tasks"))["tasks"][0]["stage"], "taken");
   EXPECT_NE(call("GET", "/").body.find("<td>running</td>"), std::string::npos);
+  // A page shows the events' sequence number too: a new one is a new page.
+  const int64_t seq = integer({"GET", keys::event_seq()});
+  EXPECT_NE(call("GET", "/").body.find("data-seq=\"" + std::to_string(seq) + "\""),
+            std::string::npos);
+  redis_->command({"INCR", keys::event_seq()});
+  EXPECT_NE(call("GET", "/").body.find("data-seq=\"" + std::to_string(seq + 1) + "\""),
+            std::string::npos);
+  // The digits page follows the task's version the same way.
+  redis_->command({"SET", keys::digits(), "3.14159265358979323846264338327950288"});
+  EXPECT_NE(call("GET", "/pi/31").body.find("<p class=\"task\">running</p>"), std::string::npos);
+  redis_->command({"HSET", keys::task(31), "stage", "stored", "digit", "0"});
+  redis_->command({"HINCRBY", keys::task(31), "version", "1"});
+  EXPECT_NE(call("GET", "/pi/31").body.find("<p class=\"task\">done</p>"), std::string::npos);
 }
 
 TEST(ResponseTest, HeaderBlockHasTheDefaults) {

@@ -1,6 +1,6 @@
 // What a request handler works with: the settings, this thread's Redis
 // connection and compiled templates (one of each per request thread), and
-// the process's cache of rendered text (shared by its threads).
+// the process's caches of rendered text (shared by its threads).
 #pragma once
 
 #include "pidigits/config.h"
@@ -14,7 +14,7 @@ struct App {
   const Config& config;
   RedisClient& redis;
   Templates& templates;
-  RenderCache& cache;
+  RenderCaches& cache;
 };
 
 }  // namespace pidigits::fcgi

@@ -35,6 +35,25 @@ Response render_page(App& app, int status, Page page, const nlohmann::json& view
   return render_failed(error);
 }
 
+// A 200 page rendered and kept under `key` (its key names all it shows).
+Response cached_page(App& app, const std::string& key, Page page, const nlohmann::json& view) {
+  kainjow::mustache::data data = to_data(view);
+  std::string html, error;
+  if (!app.templates.render(page, data, &html, &error)) return render_failed(error);
+  return html_response(200, *app.cache.pages.put(key, std::move(html)));
+}
+
+// "i:SEQ:NEXT_BEFORE:n.id.version,..." for the tasks of an index page.
+std::string index_page_key(const TaskPage& page) {
+  std::string key = "i:" + std::to_string(page.seq) + ":" + std::to_string(page.next_before) + ":";
+  for (const TaskRef& ref : page.tasks) {
+    key.append(std::to_string(ref.n)).push_back('.');
+    key.append(std::to_string(ref.id)).push_back('.');
+    key.append(std::to_string(ref.version)).push_back(',');
+  }
+  return key;
+}
+
 bool render_fragment(App& app, Page page, const nlohmann::json& view, std::string* html,
                      std::string* error) {
   kainjow::mustache::data data = to_data(view);
@@ -81,6 +100,11 @@ Response index_page(const HttpRequest& request, App& app) {
   if (!list_tasks(app.redis, query.limit, query.before, &page, &error)) {
     return redis_unavailable_page(app, "task list", error);
   }
+  // The page shows seq, the listed versions of the tasks and the link to older
+  // ones, nothing else that can change: while none of them does, it is the same page.
+  const std::string page_key = index_page_key(page);
+  if (CachedText html = app.cache.pages.find(page_key)) return html_response(200, *html);
+
   // Each row rendered once per task version (task_texts.h).
   ListedTexts rows = listed_texts(
       app, TaskText::kRow, page, [&app](const Task& task, std::string* html, std::string* why) {
@@ -93,7 +117,7 @@ Response index_page(const HttpRequest& request, App& app) {
   nlohmann::json view = index_view(page.seq, page.next_before, !rows.texts.empty(),
                                    app.config.max_digits, app.templates.row_text());
   view["rows_html"] = std::move(rows_html);
-  return render_page(app, 200, Page::kIndex, view);
+  return cached_page(app, page_key, Page::kIndex, view);
 }
 
 // GET /pi/N?from=K -> 200 page (digits, or the task's status) | 400 | 404 | 503 page
@@ -108,10 +132,14 @@ Response pi_page(const HttpRequest& request, App& app, std::string_view n_text) 
   if (!error.empty()) return redis_unavailable_page(app, "task", error);
 
   // A window seen once is served from the cache: the digits of pi never
-  // change, and pi:digits only ever grows, so they are still available.
+  // change, and pi:digits only ever grows, so they are still available. The
+  // page around it changes only with the task's version.
   const PiWindow window = pi_window(n, from);
+  const std::string page_key = digits_cache_key(n, window.from) + ":" +
+                               (task ? task_cache_key('p', *task) : std::string("none"));
+  if (CachedText html = app.cache.pages.find(page_key)) return html_response(200, *html);
   const std::string key = digits_cache_key(n, window.from);
-  CachedText digits_html = app.cache.find(key);
+  CachedText digits_html = app.cache.fragments.find(key);
   if (!digits_html) {
     if (!stored_decimals(app, &decimals, &error)) {
       return redis_unavailable_page(app, "digits length", error);
@@ -134,11 +162,11 @@ Response pi_page(const HttpRequest& request, App& app, std::string_view n_text) 
     if (!render_fragment(app, Page::kDigits, digits_view(n, window, text), &html, &error)) {
       return render_failed(error);
     }
-    digits_html = app.cache.put(key, std::move(html));
+    digits_html = app.cache.fragments.put(key, std::move(html));
   }
   nlohmann::json view = pi_view(n, window, task, app.config.max_digits);
   view["digits_html"] = *digits_html;
-  return render_page(app, 200, Page::kPi, view);
+  return cached_page(app, page_key, Page::kPi, view);
 }
 
 // GET /pi/N.txt [Range: bytes=A-B] [If-None-Match: "pi-N"]

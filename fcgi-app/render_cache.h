@@ -6,7 +6,10 @@
 //     again gets a new id.
 //   - A window of digits, keyed by n and the window's first decimal: the
 //     digits of pi never change.
-// One cache per pi-fcgi process, shared by its request threads; bounded in
+//   - A whole page, keyed by everything it shows: the index by the events'
+//     sequence number and the listed task versions, a digits page by n, its
+//     window and the task's version.
+// One set per pi-fcgi process, shared by its request threads; bounded in
 // bytes, least recently used entries leave first. Values are shared, so a
 // hit copies a pointer under the lock, never the text.
 #pragma once
@@ -25,8 +28,10 @@
 namespace pidigits::fcgi {
 
 // Per process: room for the JSON and rows of a few thousand tasks and a few
-// hundred windows of digits.
+// hundred windows of digits; and apart, so that pages changing with every
+// event cannot push those out, for a few hundred pages.
 inline constexpr size_t kRenderCacheBytes = 32 << 20;
+inline constexpr size_t kPageCacheBytes = 16 << 20;
 
 using CachedText = std::shared_ptr<const std::string>;
 
@@ -56,6 +61,12 @@ class RenderCache {
   std::list<Entry> order_;
   std::unordered_map<std::string_view, std::list<Entry>::iterator> index_;
   size_t bytes_ = 0;
+};
+
+// The caches of one process.
+struct RenderCaches {
+  RenderCache fragments{kRenderCacheBytes};  // task JSON and rows, windows of digits
+  RenderCache pages{kPageCacheBytes};        // whole pages
 };
 
 // Keys. `kind` tells apart what is cached for the same task ('j' JSON, 'r' row).

@@ -55,7 +55,10 @@ HttpRequest read_request(FCGX_Request& request) {
   size_t used = 0;
   while (used < sizeof(buffer)) {
     int got = FCGX_GetStr(buffer + used, static_cast<int>(sizeof(buffer) - used), request.in);
-    if (got <= 0) break;
+    if (got <= 0) {
+      out.body_drained = got == 0 && FCGX_GetError(request.in) == 0;
+      break;
+    }
     used += static_cast<size_t>(got);
   }
   out.body_too_large = used > kMaxBodyBytes;

@@ -22,6 +22,8 @@ struct HttpRequest {
   std::string if_none_match = {};  // HTTP_IF_NONE_MATCH
   std::string range = {};          // HTTP_RANGE
   std::string if_range = {};       // HTTP_IF_RANGE
+  // The body was read to its end: nothing the web server sent is left unread.
+  bool body_drained = false;
 
   // A browser posting a form without JavaScript: Accept names text/html and
   // not application/json. Such clients get redirects and HTML error pages.

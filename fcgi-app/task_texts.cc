@@ -5,10 +5,10 @@ namespace pidigits::fcgi {
 CachedText task_text(App& app, TaskText kind, const Task& task, const RenderTask& render,
                      std::string* error) {
   const std::string key = task_cache_key(static_cast<char>(kind), task);
-  if (CachedText text = app.cache.find(key)) return text;
+  if (CachedText text = app.cache.fragments.find(key)) return text;
   std::string text;
   if (!render(task, &text, error)) return nullptr;
-  return app.cache.put(key, std::move(text));
+  return app.cache.fragments.put(key, std::move(text));
 }
 
 ListedTexts listed_texts(App& app, TaskText kind, const TaskPage& page, const RenderTask& render) {
@@ -18,7 +18,7 @@ ListedTexts listed_texts(App& app, TaskText kind, const TaskPage& page, const Re
   std::vector<size_t> missing_at;
   for (size_t i = 0; i < page.tasks.size(); ++i) {
     const TaskRef& ref = page.tasks[i];
-    found[i] = app.cache.find(task_cache_key(static_cast<char>(kind), ref.n, ref.id, ref.version));
+    found[i] = app.cache.fragments.find(task_cache_key(static_cast<char>(kind), ref.n, ref.id, ref.version));
     if (!found[i]) {
       missing.push_back(ref.n);
       missing_at.push_back(i);
