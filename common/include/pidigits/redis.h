@@ -68,6 +68,12 @@ class RedisClient {
   Reply eval(std::string_view lua, const std::vector<std::string>& keys,
              const std::vector<std::string>& args);
 
+  // Several commands sent together, their replies read together: one round
+  // trip. Redis runs them in order, though not atomically (other clients'
+  // commands may come between). Replies in the commands' order; when the
+  // connection fails, every reply not read is that failure.
+  std::vector<Reply> pipeline(const std::vector<std::vector<std::string>>& commands);
+
   // Connects now if not connected (respecting the backoff); true when connected.
   bool connect();
   bool connected() const { return context_ != nullptr; }
@@ -80,6 +86,7 @@ class RedisClient {
  private:
   Reply run(int argc, const char** argv, const size_t* lengths);
   Reply run_with_retry(int argc, const char** argv, const size_t* lengths);
+  std::vector<Reply> run_pipeline(const std::vector<std::vector<std::string>>& commands);
   void drop(const std::string& why);
 
   RedisAddress address_;
