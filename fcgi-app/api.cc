@@ -95,6 +95,9 @@ Response get_tasks(const HttpRequest& request, App& app) {
   if (!list_tasks(app.redis, query.limit, query.before, &page, &error)) {
     return redis_unavailable_json("task list", error);
   }
+  // The answer shows seq, the next page and the listed task versions only.
+  const std::string key = listed_page_key('l', page);
+  if (CachedText body = app.cache.pages.find(key)) return json_text_response(200, *body);
   ListedTexts tasks = listed_texts(app, TaskText::kJson, page, render_json);
   if (!tasks.redis_error.empty()) return redis_unavailable_json("task list", tasks.redis_error);
   // {"next_before":ID|null,"seq":S,"tasks":[...]}
@@ -106,7 +109,7 @@ Response get_tasks(const HttpRequest& request, App& app) {
     body.append(*tasks.texts[i]);
   }
   body.append("]}");
-  return json_text_response(200, std::move(body));
+  return json_text_response(200, *app.cache.pages.put(key, std::move(body)));
 }
 
 // GET /api/tasks/N -> 200 task | 400 | 404 | 503

@@ -43,17 +43,6 @@ Response cached_page(App& app, const std::string& key, Page page, const nlohmann
   return html_response(200, *app.cache.pages.put(key, std::move(html)));
 }
 
-// "i:SEQ:NEXT_BEFORE:n.id.version,..." for the tasks of an index page.
-std::string index_page_key(const TaskPage& page) {
-  std::string key = "i:" + std::to_string(page.seq) + ":" + std::to_string(page.next_before) + ":";
-  for (const TaskRef& ref : page.tasks) {
-    key.append(std::to_string(ref.n)).push_back('.');
-    key.append(std::to_string(ref.id)).push_back('.');
-    key.append(std::to_string(ref.version)).push_back(',');
-  }
-  return key;
-}
-
 bool render_fragment(App& app, Page page, const nlohmann::json& view, std::string* html,
                      std::string* error) {
   kainjow::mustache::data data = to_data(view);
@@ -102,7 +91,7 @@ Response index_page(const HttpRequest& request, App& app) {
   }
   // The page shows seq, the listed versions of the tasks and the link to older
   // ones, nothing else that can change: while none of them does, it is the same page.
-  const std::string page_key = index_page_key(page);
+  const std::string page_key = listed_page_key('i', page);
   if (CachedText html = app.cache.pages.find(page_key)) return html_response(200, *html);
 
   // Each row rendered once per task version (task_texts.h).

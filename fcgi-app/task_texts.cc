@@ -18,7 +18,8 @@ ListedTexts listed_texts(App& app, TaskText kind, const TaskPage& page, const Re
   std::vector<size_t> missing_at;
   for (size_t i = 0; i < page.tasks.size(); ++i) {
     const TaskRef& ref = page.tasks[i];
-    found[i] = app.cache.fragments.find(task_cache_key(static_cast<char>(kind), ref.n, ref.id, ref.version));
+    found[i] = app.cache.fragments.find(
+        task_cache_key(static_cast<char>(kind), ref.n, ref.id, ref.version));
     if (!found[i]) {
       missing.push_back(ref.n);
       missing_at.push_back(i);
@@ -39,6 +40,18 @@ ListedTexts listed_texts(App& app, TaskText kind, const TaskPage& page, const Re
     if (text) out.texts.push_back(std::move(text));
   }
   return out;
+}
+
+std::string listed_page_key(char kind, const TaskPage& page) {
+  std::string key(1, kind);
+  key.append(":").append(std::to_string(page.seq)).append(":");
+  key.append(std::to_string(page.next_before)).append(":");
+  for (const TaskRef& ref : page.tasks) {
+    key.append(std::to_string(ref.n)).push_back('.');
+    key.append(std::to_string(ref.id)).push_back('.');
+    key.append(std::to_string(ref.version)).push_back(',');
+  }
+  return key;
 }
 
 }  // namespace pidigits::fcgi

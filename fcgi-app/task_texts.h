@@ -32,4 +32,8 @@ struct ListedTexts {
 };
 ListedTexts listed_texts(App& app, TaskText kind, const TaskPage& page, const RenderTask& render);
 
+// The key of a whole answer made of a list page ('i' the index page, 'l' the
+// API's list): kind, seq, next page and every listed version, all it shows.
+std::string listed_page_key(char kind, const TaskPage& page);
+
 }  // namespace pidigits::fcgi
