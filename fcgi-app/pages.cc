@@ -27,26 +27,23 @@ Response render_failed(const std::string& error) {
   return response;
 }
 
-Response render_page(App& app, int status, Page page, const nlohmann::json& view) {
-  kainjow::mustache::data data = to_data(view);
-  std::string html, error;
-  if (app.templates.render(page, data, &html, &error))
-    return html_response(status, std::move(html));
-  return render_failed(error);
-}
-
-// A 200 page rendered and kept under `key` (its key names all it shows).
-Response cached_page(App& app, const std::string& key, Page page, const nlohmann::json& view) {
-  kainjow::mustache::data data = to_data(view);
-  std::string html, error;
-  if (!app.templates.render(page, data, &html, &error)) return render_failed(error);
-  return html_response(200, *app.cache.pages.put(key, std::move(html)));
-}
-
-bool render_fragment(App& app, Page page, const nlohmann::json& view, std::string* html,
-                     std::string* error) {
+bool render_text(App& app, Page page, const nlohmann::json& view, std::string* html,
+                 std::string* error) {
   kainjow::mustache::data data = to_data(view);
   return app.templates.render(page, data, html, error);
+}
+
+Response render_page(App& app, int status, Page page, const nlohmann::json& view) {
+  std::string html, error;
+  if (!render_text(app, page, view, &html, &error)) return render_failed(error);
+  return html_response(status, std::move(html));
+}
+
+// A 200 page rendered and kept under `key` (the key names all the page shows).
+Response cached_page(App& app, const std::string& key, Page page, const nlohmann::json& view) {
+  std::string html, error;
+  if (!render_text(app, page, view, &html, &error)) return render_failed(error);
+  return html_response(200, *app.cache.pages.put(key, std::move(html)));
 }
 
 // pi:digits holds "3." and this many decimals (0 when absent); false when Redis failed.
@@ -97,7 +94,7 @@ Response index_page(const HttpRequest& request, App& app) {
   // Each row rendered once per task version (task_texts.h).
   ListedTexts rows = listed_texts(
       app, TaskText::kRow, page, [&app](const Task& task, std::string* html, std::string* why) {
-        return render_fragment(app, Page::kRow, row_view(to_json(task)), html, why);
+        return render_text(app, Page::kRow, row_view(to_json(task)), html, why);
       });
   if (!rows.redis_error.empty()) return redis_unavailable_page(app, "task list", rows.redis_error);
   if (!rows.render_error.empty()) return render_failed(rows.render_error);
@@ -148,7 +145,7 @@ Response pi_page(const HttpRequest& request, App& app, std::string_view n_text) 
       return redis_unavailable_page(app, "digits", "pi:digits is shorter than expected");
     }
     std::string html;
-    if (!render_fragment(app, Page::kDigits, digits_view(n, window, text), &html, &error)) {
+    if (!render_text(app, Page::kDigits, digits_view(n, window, text), &html, &error)) {
       return render_failed(error);
     }
     digits_html = app.cache.fragments.put(key, std::move(html));
