@@ -10,8 +10,8 @@ std::string display_time(int64_t ms) {
   std::tm t{};
   gmtime_r(&seconds, &t);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", t.tm_year + 1900,
-                t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec);
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", t.tm_year + 1900, t.tm_mon + 1,
+                t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec);
   return buf;
 }
 
@@ -21,7 +21,9 @@ std::string display_duration(int64_t ms) {
   if (ms < 1000) {
     std::snprintf(buf, sizeof buf, "%d ms", static_cast<int>(ms));
   } else if (ms < 60'000) {
-    std::snprintf(buf, sizeof buf, "%.2f s", ms / 1000.0);
+    const int64_t hundredths = (ms + 5) / 10;
+    std::snprintf(buf, sizeof buf, "%d.%02d s", static_cast<int>(hundredths / 100),
+                  static_cast<int>(hundredths % 100));
   } else if (ms < 3'600'000) {
     std::snprintf(buf, sizeof buf, "%d min %02d s", static_cast<int>(ms / 60'000),
                   static_cast<int>(ms / 1000 % 60));

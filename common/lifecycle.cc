@@ -63,20 +63,24 @@ Status load_library(RedisClient& redis) {
 
 // FCALL (or FCALL_RO) function 0 args...; loads the library first when Redis
 // says it does not have it, and calls again.
-Reply fcall(RedisClient& redis, std::string_view function, std::initializer_list<std::string_view> args,
-            bool read_only = false) {
-  std::vector<std::string> argv;
-  argv.reserve(3 + args.size());
-  argv.emplace_back(read_only ? "FCALL_RO" : "FCALL");
-  argv.emplace_back(function);
-  argv.emplace_back("0");
-  for (std::string_view a : args) argv.emplace_back(a);
+Reply fcall_argv(RedisClient& redis, const std::vector<std::string>& argv) {
   Reply reply = redis.command(argv);
   if (!reply.ok() && reply.get() != nullptr && reply.error().starts_with("ERR Function not found")) {
     log::warn("the pidigits library is missing from Redis; loading it");
     if (load_library(redis).ok()) reply = redis.command(argv);
   }
   return reply;
+}
+
+std::vector<std::string> fcall_head(std::string_view function, bool read_only) {
+  return {read_only ? "FCALL_RO" : "FCALL", std::string(function), "0"};
+}
+
+Reply fcall(RedisClient& redis, std::string_view function,
+            std::initializer_list<std::string_view> args, bool read_only = false) {
+  std::vector<std::string> argv = fcall_head(function, read_only);
+  for (std::string_view a : args) argv.emplace_back(a);
+  return fcall_argv(redis, argv);
 }
 
 std::string num(int64_t v) { return std::to_string(v); }
@@ -224,24 +228,55 @@ Result<std::optional<Task>> get_task(RedisClient& redis, uint64_t n) {
   return std::optional<Task>(std::move(task));
 }
 
+bool TaskRef::active() const {
+  const std::string_view status = status_of(stage);
+  return status == "queued" || status == "running";
+}
+
 Result<TaskPage> list_tasks(RedisClient& redis, std::string_view status, uint64_t before,
                             uint64_t limit) {
   Reply reply = fcall(redis, "pi_list", {status, num(before), num(limit)}, true);
   if (!reply.ok()) return reply.status();
   const redisReply* r = reply.get();
-  if (size_of(r) < 3) return unexpected("pi_list");
+  const redisReply* rows = at(r, 2);
+  if (size_of(r) != 3 || rows == nullptr || rows->type != REDIS_REPLY_ARRAY ||
+      rows->elements % 4 != 0) {
+    return unexpected("pi_list");
+  }
   TaskPage page;
   page.seq = integer_of(at(r, 0));
   const redisReply* counts = at(r, 1);
   for (size_t i = 0; i + 1 < size_of(counts); i += 2) {
     page.counts[text_of(at(counts, i))] = integer_of(at(counts, i + 1));
   }
-  const bool more = integer_of(at(r, 2)) == 1;
-  for (size_t i = 3; i < size_of(r); ++i) {
-    if (auto task = task_from_reply(at(r, i))) page.tasks.push_back(std::move(*task));
+  const size_t listed = rows->elements / 4;  // limit + 1 when there are more
+  for (size_t i = 0; i < rows->elements && page.tasks.size() < limit; i += 4) {
+    TaskRef ref;
+    const std::optional<Stage> stage = parse_stage(text_of(at(rows, i + 3)));
+    // A hash deleted by hand leaves its index entry (and no fields): skip it.
+    if (!parse_uint(text_of(at(rows, i)), 1, UINT64_MAX, &ref.n) ||
+        !parse_uint(text_of(at(rows, i + 1)), 0, UINT64_MAX, &ref.id) ||
+        !parse_uint(text_of(at(rows, i + 2)), 0, UINT64_MAX, &ref.version) || !stage) {
+      continue;
+    }
+    ref.stage = *stage;
+    page.tasks.push_back(ref);
   }
-  if (more && !page.tasks.empty()) page.next_before = page.tasks.back().id;
+  if (listed > limit && !page.tasks.empty()) page.next_before = page.tasks.back().id;
   return page;
+}
+
+Result<std::vector<std::optional<Task>>> get_tasks(RedisClient& redis,
+                                                   const std::vector<uint64_t>& ns) {
+  std::vector<std::optional<Task>> tasks;
+  if (ns.empty()) return tasks;
+  std::vector<std::string> argv = fcall_head("pi_get_many", true);
+  for (uint64_t n : ns) argv.push_back(num(n));
+  Reply reply = fcall_argv(redis, argv);
+  if (!reply.ok()) return reply.status();
+  if (size_of(reply.get()) != ns.size()) return unexpected("pi_get_many");
+  for (size_t i = 0; i < ns.size(); ++i) tasks.push_back(task_from_reply(at(reply.get(), i)));
+  return tasks;
 }
 
 Result<DigitsInfo> digits_info(RedisClient& redis) {

@@ -73,7 +73,7 @@ TEST_F(LifecycleTest, LibraryIsLoadedAndCallableByName) {
   Reply r = redis_->command({"FUNCTION", "LIST", "LIBRARYNAME", "pidigits"});
   ASSERT_TRUE(r.ok());
   Reply v = redis_->command({"FCALL_RO", "pi_version", "0"});
-  EXPECT_EQ(v.string().value_or(""), "1");
+  EXPECT_EQ(v.string().value_or(""), "2");  // redis/lifecycle.lua pi_version
 }
 
 TEST_F(LifecycleTest, RegisterQueuesWithVersionOneAndOneEvent) {
@@ -403,7 +403,14 @@ TEST_F(LifecycleTest, ListFiltersByStatusPagesAndCounts) {
   EXPECT_EQ(queued->counts["queued"], 5);
   EXPECT_EQ(queued->counts["running"], 1);
   EXPECT_EQ(queued->counts["cancelled"], 0);
-  EXPECT_EQ(queued->tasks.back().queue_position, 1);  // n=1 is next
+  EXPECT_EQ(queued->tasks.back().n, 1u);
+  EXPECT_TRUE(queued->tasks.back().active());
+  auto full = get_tasks(*redis_, {queued->tasks.back().n, 99});
+  ASSERT_TRUE(full.ok());
+  ASSERT_EQ(full->size(), 2u);
+  ASSERT_TRUE((*full)[0].has_value());
+  EXPECT_EQ((*full)[0]->queue_position, 1);  // n=1 is next
+  EXPECT_FALSE((*full)[1].has_value());     // no task 99
 }
 
 TEST_F(LifecycleTest, ReaperRequeuesOnlyDeadWorkersTasks) {

@@ -287,6 +287,56 @@ Reply RedisClient::eval(std::string_view lua, const std::vector<std::string>& ke
   return command(argv);
 }
 
+std::vector<Reply> RedisClient::run_pipeline(
+    const std::vector<std::vector<std::string>>& commands) {
+  std::vector<Reply> replies;
+  for (const auto& command : commands) {
+    std::vector<const char*> argv;
+    std::vector<size_t> lengths;
+    for (const auto& a : command) {
+      argv.push_back(a.data());
+      lengths.push_back(a.size());
+    }
+    if (redisAppendCommandArgv(context_, static_cast<int>(argv.size()), argv.data(),
+                               lengths.data()) != REDIS_OK) {
+      drop(context_->errstr);
+      break;
+    }
+  }
+  while (context_ != nullptr && replies.size() < commands.size()) {
+    void* reply = nullptr;
+    if (redisGetReply(context_, &reply) != REDIS_OK || reply == nullptr) {
+      std::string why = context_->err ? context_->errstr : "no reply";
+      timed_out_ = context_->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
+      drop(why);
+      replies.push_back(Reply::failure("Redis unavailable: " + why));
+      break;
+    }
+    replies.emplace_back(static_cast<redisReply*>(reply));
+  }
+  while (replies.size() < commands.size()) {
+    replies.push_back(Reply::failure("Redis unavailable: " + last_error_));
+  }
+  return replies;
+}
+
+std::vector<Reply> RedisClient::pipeline(const std::vector<std::vector<std::string>>& commands) {
+  std::vector<Reply> replies;
+  if (!connect()) {
+    while (replies.size() < commands.size()) {
+      replies.push_back(Reply::failure("Redis unavailable: " + last_error_));
+    }
+    return replies;
+  }
+  replies = run_pipeline(commands);
+  // As in run_with_retry: a connection gone stale while idle is retried once.
+  if (!replies.empty() && !replies.front().ok() && context_ == nullptr && !timed_out_ &&
+      connect()) {
+    replies = run_pipeline(commands);
+  }
+  return replies;
+}
+
 Reply RedisClient::read_reply() {
   if (!connect()) return Reply::failure("Redis unavailable: " + last_error_);
   void* reply = nullptr;

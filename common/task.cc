@@ -6,7 +6,6 @@
 
 #include "pidigits/clock.h"
 #include "pidigits/config.h"
-#include "pidigits/display.h"
 
 namespace pidigits {
 namespace {
@@ -169,16 +168,6 @@ nlohmann::json to_json(const Task& task, int64_t now_ms) {
       {"eta_ms", eta ? json(*eta) : json(nullptr)},
       {"cpu_ms", task.cpu_ms >= 0 ? json(task.cpu_ms) : json(nullptr)},
       {"peak_rss_bytes", task.peak_rss_bytes >= 0 ? json(task.peak_rss_bytes) : json(nullptr)},
-      {"queued", status_of(task.stage) == "queued"},
-      {"running", status_of(task.stage) == "running"},
-      {"done", done},
-      {"failed", failed},
-      {"digit_text", task.digit ? std::to_string(*task.digit) : ""},
-      {"progress_pct", static_cast<int>(std::floor(progress * 100))},
-      {"n_text", display_count(task.n)},
-      {"cached", task.source == "cached"},
-      {"created", display_time(task.created_at)},
-      {"took", took_ms.is_null() ? "" : display_duration(took_ms.get<int64_t>())},
   };
 }
 

@@ -9,6 +9,7 @@
 #include "pidigits/fault.h"
 #include "pidigits/lifecycle.h"
 #include "pidigits/log.h"
+#include "task_texts.h"
 #include "validation.h"
 #include "views.h"
 
@@ -167,6 +168,12 @@ Response task_response(int status, const Task& task) {
   response.headers.emplace_back("Location", "/api/tasks/" + std::to_string(task.n));
   return response;
 }
+
+// The task's JSON text, made once per version (task_texts.h).
+bool render_json(const Task& task, std::string* out, std::string*) {
+  *out = dump_json(to_json(task, now_ms()));
+  return true;
+}
 }  // namespace
 
 // POST /api/tasks {"n": N} | n=N -> 201 task | 200 task | 303 / (browser form)
@@ -275,15 +282,26 @@ Response get_tasks(const HttpRequest& request, App& app) {
   if (!parse_list_query(request.query, &query, &error)) return json_error(400, error);
   auto page = lifecycle::list_tasks(app.redis, query.status, query.before, query.limit);
   if (!page.ok()) return status_error(request, app, "task list", page.status());
-  const int64_t now = now_ms();
-  nlohmann::json tasks = nlohmann::json::array();
-  for (const Task& task : page->tasks) tasks.push_back(to_json(task, now));
-  return json_response(
-      200, {{"tasks", std::move(tasks)},
-            {"counts", page->counts},
-            {"seq", page->seq},
-            {"next_before",
-             page->next_before != 0 ? nlohmann::json(page->next_before) : nlohmann::json(nullptr)}});
+  // The answer shows seq (which moves with every change, counts included),
+  // the next page and the listed task versions only.
+  const std::string key = listed_page_key('l', *page, query.status);
+  if (!key.empty()) {
+    if (CachedText body = app.cache.pages.find(key)) return json_text_response(200, *body);
+  }
+  ListedTexts tasks = listed_texts(app, TaskText::kJson, *page, render_json);
+  if (!tasks.redis_error.empty()) return redis_unavailable_json("task list", tasks.redis_error);
+  // {"counts":{...},"next_before":ID|null,"seq":S,"tasks":[...]}
+  std::string body = "{\"counts\":";
+  body.append(dump_json(page->counts)).append(",\"next_before\":");
+  body.append(page->next_before != 0 ? std::to_string(page->next_before) : "null");
+  body.append(",\"seq\":").append(std::to_string(page->seq)).append(",\"tasks\":[");
+  for (size_t i = 0; i < tasks.texts.size(); ++i) {
+    if (i > 0) body.push_back(',');
+    body.append(*tasks.texts[i]);
+  }
+  body.append("]}");
+  if (key.empty()) return json_text_response(200, body);
+  return json_text_response(200, *app.cache.pages.put(key, std::move(body)));
 }
 
 // GET /api/tasks/N -> 200 task | 400 | 404 | 503
@@ -297,7 +315,8 @@ Response get_task(const HttpRequest& request, App& app, std::string_view n_text)
     return json_error(404,
                       "no task for n=" + std::to_string(n) + "; create it with POST /api/tasks");
   }
-  return json_response(200, to_json(**task, now_ms()));
+  std::string error;
+  return json_text_response(200, *task_text(app, TaskText::kJson, **task, render_json, &error));
 }
 
 // GET /healthz -> 200 {"status":"ok","queue":Q,"workers":W,"digits":D} | 503

@@ -37,7 +37,7 @@ class ApiTest : public testing::RedisTest {
   }
   Response call(std::string method, std::string path, std::string query = "",
                 std::string content_type = "", std::string body = "", std::string accept = "*/*") {
-    App app{config_, *redis_, *templates_};
+    App app{config_, *redis_, *templates_, cache_};
     HttpRequest request = make_request(std::move(method), std::move(path), std::move(query),
                                        std::move(content_type), std::move(body), std::move(accept));
     return route(request, app);
@@ -49,6 +49,7 @@ class ApiTest : public testing::RedisTest {
 
   Config config_;
   std::unique_ptr<Templates> templates_;
+  RenderCaches cache_;
 };
 
 TEST_F(ApiTest, PostCreatesThenReturnsTheExistingTask) {
@@ -73,7 +74,7 @@ TEST_F(ApiTest, BadInputIs400And415And413AndWritesNothing) {
             "n must be an integer from 1 to 100000000; got \"abc\" (write it as a JSON number, "
             "without quotes)");
   EXPECT_EQ(call("POST", "/api/tasks", "", "text/plain", "n=5").status, 415);
-  App app{config_, *redis_, *templates_};
+  App app{config_, *redis_, *templates_, cache_};
   HttpRequest big =
       make_request("POST", "/api/tasks", "", "application/json", std::string(kMaxBodyBytes, ' '));
   big.body_too_large = true;
@@ -162,7 +163,7 @@ TEST_F(ApiTest, RedisDownIs503EverywhereWithoutHanging) {
   RedisAddress nowhere = server_->address();
   nowhere.port = testing::spare_port();
   RedisClient down(nowhere, std::chrono::seconds(1));
-  App app{config_, down, *templates_};
+  App app{config_, down, *templates_, cache_};
   auto run = [&](std::string method, std::string path, std::string type = "", std::string b = "") {
     return route(make_request(method, path, "", type, b), app);
   };
@@ -197,7 +198,7 @@ TEST_F(ApiTest, WrongMethodIs405WithAllow) {
 }
 
 TEST_F(ApiTest, ChangesFromAnotherSiteAre403AndNothingIsWritten) {
-  App app{config_, *redis_, *templates_};
+  App app{config_, *redis_, *templates_, cache_};
   auto post_from = [&](std::string origin, std::string fetch_site = "") {
     HttpRequest r = make_request("POST", "/api/tasks", "", "application/json", R"({"n": 9})");
     r.host = "pi.example:8080";
@@ -279,6 +280,86 @@ TEST_F(ApiTest, PiTextStreamsExactlyNDecimals) {
   EXPECT_EQ(out, digits.substr(0, n + 2));
   EXPECT_NE(header_block(r).find("Content-Length: " + std::to_string(n + 2) + "\r\n"),
             std::string::npos);
+}
+
+TEST_F(ApiTest, PiTextAnswersRangesAndConditionalRequests) {
+  put_digits("3.14159265358979323846");
+  auto get = [&](std::string range, std::string if_none_match = "", std::string if_range = "") {
+    App app{config_, *redis_, *templates_, cache_};
+    HttpRequest request{"GET", "/pi/20.txt", "", "", "*/*", "", false};
+    request.range = std::move(range);
+    request.if_none_match = std::move(if_none_match);
+    request.if_range = std::move(if_range);
+    return route(request, app);
+  };
+  auto body_of = [](const Response& r) {
+    std::string out;
+    if (r.stream) r.stream([&](std::string_view bytes) { return out.append(bytes), true; });
+    return out;
+  };
+  Response whole = get("");
+  EXPECT_EQ(whole.status, 200);
+  EXPECT_EQ(whole.header("ETag"), "\"pi-20\"");
+  EXPECT_EQ(whole.header("Accept-Ranges"), "bytes");
+  EXPECT_EQ(whole.cache_control, "public, max-age=31536000, immutable");
+  EXPECT_EQ(body_of(whole), "3.14159265358979323846");
+
+  Response part = get("bytes=2-11");
+  EXPECT_EQ(part.status, 206);
+  EXPECT_EQ(part.header("Content-Range"), "bytes 2-11/22");
+  EXPECT_EQ(part.stream_length, 10u);
+  EXPECT_EQ(body_of(part), "1415926535");
+  EXPECT_EQ(body_of(get("bytes=-3")), "846");
+  EXPECT_NE(header_block(part).find("Status: 206 Partial Content\r\n"), std::string::npos);
+
+  Response beyond = get("bytes=22-");
+  EXPECT_EQ(beyond.status, 416);
+  EXPECT_EQ(beyond.header("Content-Range"), "bytes */22");
+  // A range of another representation than the client's is no use: the whole body.
+  EXPECT_EQ(get("bytes=2-11", "", "\"pi-19\"").status, 200);
+  EXPECT_EQ(get("bytes=2-11", "", "\"pi-20\"").status, 206);
+
+  Response unchanged = get("", "\"pi-20\"");
+  EXPECT_EQ(unchanged.status, 304);
+  EXPECT_EQ(header_block(unchanged).find("Content-Length"), std::string::npos);
+  EXPECT_EQ(get("", "\"pi-21\"").status, 200);
+}
+
+TEST_F(ApiTest, PagesCarryTheContentSecurityPolicyAndJsonDoesNot) {
+  post_json(R"({"n": 31})");
+  for (const char* path : {"/", "/pi/31", "/pi/abc", "/nope"}) {
+    std::string headers = header_block(call("GET", path));
+    EXPECT_NE(headers.find("Content-Security-Policy: default-src 'self'"), std::string::npos)
+        << path << headers;
+    EXPECT_EQ(headers.find("unsafe-inline"), std::string::npos) << path;
+  }
+  EXPECT_EQ(header_block(call("GET", "/api/tasks/31")).find("Content-Security-Policy"),
+            std::string::npos);
+}
+
+// Tasks are rendered once per version: a new version is seen at once.
+TEST_F(ApiTest, ANewVersionOfATaskIsServedAtOnce) {
+  post_json(R"({"n": 31})");
+  EXPECT_EQ(body(call("GET", "/api/tasks/31"))["stage"], "scheduled");
+  EXPECT_NE(call("GET", "/").body.find("<td>queued</td>"), std::string::npos);
+  redis_->command({"HSET", keys::task(31), "stage", "taken"});
+  redis_->command({"HINCRBY", keys::task(31), "version", "1"});
+  EXPECT_EQ(body(call("GET", "/api/tasks/31"))["stage"], "taken");
+  EXPECT_EQ(body(call("GET", "/api/tasks"))["tasks"][0]["stage"], "taken");
+  EXPECT_NE(call("GET", "/").body.find("<td>running</td>"), std::string::npos);
+  // A page shows the events' sequence number too: a new one is a new page.
+  const int64_t seq = integer({"GET", keys::event_seq()});
+  EXPECT_NE(call("GET", "/").body.find("data-seq=\"" + std::to_string(seq) + "\""),
+            std::string::npos);
+  redis_->command({"INCR", keys::event_seq()});
+  EXPECT_NE(call("GET", "/").body.find("data-seq=\"" + std::to_string(seq + 1) + "\""),
+            std::string::npos);
+  // The digits page follows the task's version the same way.
+  put_digits("3.14159265358979323846264338327950288");
+  EXPECT_NE(call("GET", "/pi/31").body.find("<p class=\"task\">running</p>"), std::string::npos);
+  redis_->command({"HSET", keys::task(31), "stage", "stored", "digit", "0"});
+  redis_->command({"HINCRBY", keys::task(31), "version", "1"});
+  EXPECT_NE(call("GET", "/pi/31").body.find("<p class=\"task\">done</p>"), std::string::npos);
 }
 
 TEST(ResponseTest, HeaderBlockHasTheDefaults) {

@@ -20,6 +20,13 @@ Response json_response(int status, const nlohmann::json& body) {
   return response;
 }
 
+Response json_text_response(int status, std::string body) {
+  Response response;
+  response.status = status;
+  response.body = std::move(body);
+  return response;
+}
+
 Response json_error(int status, std::string_view message) {
   return json_response(status, nlohmann::json{{"error", message}});
 }
@@ -47,6 +54,10 @@ std::string_view status_text(int status) {
       return "OK";
     case 201:
       return "Created";
+    case 206:
+      return "Partial Content";
+    case 304:
+      return "Not Modified";
     case 303:
       return "See Other";
     case 400:
@@ -59,6 +70,8 @@ std::string_view status_text(int status) {
       return "Content Too Large";
     case 415:
       return "Unsupported Media Type";
+    case 416:
+      return "Range Not Satisfiable";
     case 422:
       return "Unprocessable Content";
     case 429:
@@ -78,10 +91,16 @@ std::string header_block(const Response& response) {
     out += ' ';
     out += text;
   }
-  out += "\r\nContent-Type: " + response.content_type;
-  uint64_t length = response.stream ? response.stream_length : response.body.size();
-  out += "\r\nContent-Length: " + std::to_string(length);
-  out += "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n";
+  out += "\r\n";
+  if (response.status != 304) {
+    uint64_t length = response.stream ? response.stream_length : response.body.size();
+    out += "Content-Type: " + response.content_type + "\r\n";
+    out += "Content-Length: " + std::to_string(length) + "\r\n";
+  }
+  out += "Cache-Control: " + response.cache_control + "\r\nX-Content-Type-Options: nosniff\r\n";
+  if (response.content_type.starts_with("text/html")) {
+    out.append("Content-Security-Policy: ").append(kContentSecurityPolicy).append("\r\n");
+  }
   for (const auto& [name, value] : response.headers) out += name + ": " + value + "\r\n";
   out += "\r\n";
   return out;

@@ -112,7 +112,7 @@ Response route(const HttpRequest& request, App& app) noexcept {
   try {
     return json_error(500, "internal error; the server log has details");
   } catch (...) {
-    return Response{500, "text/plain; charset=utf-8", {}, "internal error\n", {}, 0};
+    return Response{500, "text/plain; charset=utf-8", "no-store", {}, "internal error\n", {}, 0};
   }
 }
 

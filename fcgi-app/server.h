@@ -4,9 +4,10 @@
 // Stopping: SIGTERM/SIGINT are blocked in every thread and taken by the
 // child's main thread with sigtimedwait, so a signal never interrupts a
 // request half-way. Request threads do not sit in a blocking FCGX_Accept_r:
-// they poll() the (non-blocking) listening socket with a short timeout and
-// check the shutdown flag between polls, so a child stops within about
-// kAcceptPollMs plus the request in flight. (shutdown() on the listening
+// they accept on the (non-blocking) listening socket and, when no connection
+// is waiting, poll() it with a short timeout and check the shutdown flag
+// between polls, so a child stops within about kAcceptPollMs plus the request
+// in flight. (shutdown() on the listening
 // socket would wake them too, but it would also close the socket for the
 // other children and the master, which share it.)
 #pragma once

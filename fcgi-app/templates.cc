@@ -36,9 +36,11 @@ bool check_template(const std::string& name, const std::string& text, std::strin
   static const std::regex kUnescaped(R"(\{\{\{\s*([^}]*?)\s*\}\}\}|\{\{&\s*([^}]*?)\s*\}\})");
   for (std::sregex_iterator it(text.begin(), text.end(), kUnescaped), end; it != end; ++it) {
     std::string field = (*it)[1].matched ? (*it)[1].str() : (*it)[2].str();
-    if (field != "row_template") {
+    if (field != "row_template" && field != "rows_html" && field != "digits_html") {
       *error = "template " + name + " prints " + it->str() +
-               " without HTML escaping; only {{{row_template}}} may (use {{" + field + "}})";
+               " without HTML escaping; only row_template, rows_html and digits_html may (use "
+               "{{" +
+               field + "}})";
       return false;
     }
   }
@@ -48,9 +50,8 @@ bool check_template(const std::string& name, const std::string& text, std::strin
 std::optional<TemplateTexts> load_templates(const std::string& dir, std::string* error) {
   TemplateTexts texts;
   const std::pair<const char*, std::string*> files[] = {
-      {"index.mustache", &texts.index},
-      {"row.mustache", &texts.row},
-      {"pi.mustache", &texts.pi},
+      {"index.mustache", &texts.index}, {"row.mustache", &texts.row},
+      {"pi.mustache", &texts.pi},       {"digits.mustache", &texts.digits},
       {"error.mustache", &texts.error},
   };
   for (const auto& [name, text] : files) {
@@ -61,7 +62,7 @@ std::optional<TemplateTexts> load_templates(const std::string& dir, std::string*
 }
 
 Templates::Templates(TemplateTexts texts) : texts_(std::move(texts)) {
-  for (Page page : {Page::kIndex, Page::kPi, Page::kError}) {
+  for (Page page : {Page::kIndex, Page::kRow, Page::kPi, Page::kDigits, Page::kError}) {
     compiled(page) = std::make_unique<kainjow::mustache::mustache>(text_of(page));
   }
 }
@@ -70,8 +71,12 @@ const std::string& Templates::text_of(Page page) const {
   switch (page) {
     case Page::kIndex:
       return texts_.index;
+    case Page::kRow:
+      return texts_.row;
     case Page::kPi:
       return texts_.pi;
+    case Page::kDigits:
+      return texts_.digits;
     case Page::kError:
       return texts_.error;
   }
@@ -82,8 +87,12 @@ std::unique_ptr<kainjow::mustache::mustache>& Templates::compiled(Page page) {
   switch (page) {
     case Page::kIndex:
       return index_;
+    case Page::kRow:
+      return row_;
     case Page::kPi:
       return pi_;
+    case Page::kDigits:
+      return digits_;
     case Page::kError:
       return error_;
   }
@@ -92,10 +101,6 @@ std::unique_ptr<kainjow::mustache::mustache>& Templates::compiled(Page page) {
 
 bool Templates::render(Page page, kainjow::mustache::data& view, std::string* out,
                        std::string* error) {
-  if (page == Page::kIndex) {
-    const std::string* row = &texts_.row;
-    view.set("row", kainjow::mustache::partial([row] { return *row; }));
-  }
   auto& tmpl = compiled(page);
   *out = tmpl->render(view);
   if (tmpl->is_valid()) return true;

@@ -25,6 +25,9 @@ std::string render(Templates& templates, Page page, const json& view) {
   return out;
 }
 
+// The task JSON at time 0: rows of these tests show no ETA.
+json to_json(const Task& task) { return pidigits::to_json(task, 0); }
+
 Task failed_task(uint64_t n, std::string error) {
   Task t;
   t.n = n;
@@ -34,13 +37,27 @@ Task failed_task(uint64_t n, std::string error) {
   return t;
 }
 
-TEST(TemplatesTest, IndexRendersRowsThroughThePartialAndEscapesHtml) {
+// The index as pages.cc builds it: rows rendered by the row template, then
+// inserted as rows_html.
+std::string index_html(Templates& templates, int64_t seq, uint64_t next_before,
+                       const std::vector<Task>& tasks) {
+  std::string rows;
+  for (const Task& task : tasks) rows += render(templates, Page::kRow, row_view(to_json(task)));
+  json view = index_view(seq, next_before, !tasks.empty(), 1000, templates.row_text());
+  view["rows_html"] = rows;
+  return render(templates, Page::kIndex, view);
+}
+
+std::string pi_html(Templates& templates, uint64_t n, std::string_view decimals) {
+  PiWindow w = pi_window(n, 0);
+  json view = pi_view(n, w, std::nullopt, 100);
+  view["digits_html"] = render(templates, Page::kDigits, digits_view(n, w, decimals));
+  return render(templates, Page::kPi, view);
+}
+
+TEST(TemplatesTest, IndexInsertsRenderedRowsAndEscapesHtml) {
   Templates templates(test_texts());
-  lifecycle::TaskPage page;
-  page.seq = 9;
-  page.tasks.push_back(failed_task(77, "<script>alert(1)</script>"));
-  page.next_before = 3;
-  std::string html = render(templates, Page::kIndex, index_view(page, 1000, templates.row_text()));
+  std::string html = index_html(templates, 9, 3, {failed_task(77, "<script>alert(1)</script>")});
   EXPECT_NE(html.find("<tr id=\"task-77\" data-id=\"3\">"), std::string::npos) << html;
   EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos) << html;
   EXPECT_EQ(html.find("<script>alert"), std::string::npos) << html;
@@ -53,9 +70,7 @@ TEST(TemplatesTest, IndexRendersRowsThroughThePartialAndEscapesHtml) {
 
 TEST(TemplatesTest, PiPageMarksTheNthDigit) {
   Templates templates(test_texts());
-  PiWindow w = pi_window(12, 0);
-  std::string html =
-      render(templates, Page::kPi, pi_view(12, w, "141592653589", std::nullopt, 100));
+  std::string html = pi_html(templates, 12, "141592653589");
   EXPECT_NE(html.find("3.<span>1415926535</span><span>8<mark>9</mark></span>"), std::string::npos)
       << html;
 }
@@ -74,10 +89,11 @@ TEST(TemplatesTest, RefusesBrokenAndUnsafeTemplates) {
   EXPECT_EQ(error.rfind("template x.mustache does not parse: ", 0), 0u) << error;
   EXPECT_FALSE(check_template("y.mustache", "<p>{{{message}}}</p>", &error));
   EXPECT_EQ(error,
-            "template y.mustache prints {{{message}}} without HTML escaping; only "
-            "{{{row_template}}} may (use {{message}})");
+            "template y.mustache prints {{{message}}} without HTML escaping; only row_template, "
+            "rows_html and digits_html may (use {{message}})");
   EXPECT_FALSE(check_template("z.mustache", "{{& title }}", &error));
   EXPECT_TRUE(check_template("ok.mustache", "{{{ row_template }}} {{a}}", &error));
+  EXPECT_TRUE(check_template("ok.mustache", "{{{rows_html}}}{{{digits_html}}}", &error));
 }
 
 TEST(TemplatesTest, LoadNamesTheMissingOrBrokenFile) {
@@ -87,7 +103,7 @@ TEST(TemplatesTest, LoadNamesTheMissingOrBrokenFile) {
 
   auto dir = std::filesystem::temp_directory_path() / ("pi-fcgi-tpl-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
-  for (const char* name : {"index", "row", "pi", "error"}) {
+  for (const char* name : {"index", "row", "pi", "digits", "error"}) {
     std::ofstream(dir / (std::string(name) + ".mustache")) << "ok";
   }
   std::ofstream(dir / "pi.mustache") << "{{/closed}}";
@@ -105,14 +121,10 @@ TEST(TemplatesTest, FrontendTemplatesLoadAndRender) {
   auto texts = load_templates(PI_FRONTEND_TEMPLATES, &error);
   ASSERT_TRUE(texts) << error;
   Templates templates(*texts);
-  lifecycle::TaskPage page;
-  page.tasks.push_back(failed_task(5, "<script>x</script>"));
-  std::string html = render(templates, Page::kIndex, index_view(page, 100, templates.row_text()));
+  std::string html = index_html(templates, 1, 0, {failed_task(5, "<script>x</script>")});
   EXPECT_NE(html.find("task-5"), std::string::npos);
   EXPECT_EQ(html.find("<script>x</script>"), std::string::npos);
-  PiWindow w = pi_window(3, 0);
-  EXPECT_NE(render(templates, Page::kPi, pi_view(3, w, "141", std::nullopt, 100)).find("14"),
-            std::string::npos);
+  EXPECT_NE(pi_html(templates, 3, "141").find("14"), std::string::npos);
   EXPECT_FALSE(render(templates, Page::kError, error_view(404, "Not found", "m", 3)).empty());
 }
 

@@ -1,5 +1,8 @@
 #include "views.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "pidigits/clock.h"
 #include "response.h"
 
@@ -36,17 +39,65 @@ mustache::data to_data(const json& value) {
   }
 }
 
-json index_view(const lifecycle::TaskPage& page, uint64_t max_digits, const std::string& row_text) {
-  json tasks = json::array();
-  for (const Task& task : page.tasks) tasks.push_back(to_json(task, now_ms()));
+namespace {
+// A member of a JSON object, or null when absent (const operator[] may not be
+// used for absent keys).
+const json& field(const json& object, const char* key) {
+  static const json kNull;
+  auto it = object.find(key);
+  return it != object.end() ? *it : kNull;
+}
+}  // namespace
+
+// The rules of docs/CONTRACTS.md "Row view"; app.js's rowView() follows the
+// same rules from the same JSON. Change both together (a browser test renders
+// rows both ways and compares them).
+json row_view(const json& task) {
+  const uint64_t n = task.value("n", uint64_t{0});
+  const std::string status = task.value("status", "");
+  const json& digit = field(task, "digit");
+  const json& took_ms = field(task, "took_ms");
+  const json& progress = field(task, "progress");
+  std::string created = task.value("created_at", "");
+  // "2026-11-26T04:15:46.123Z" -> "2026-11-26 04:15:46"
+  if (created.size() >= 19) {
+    created.resize(19);
+    created[10] = ' ';
+  }
+  int progress_pct =
+      progress.is_number() ? static_cast<int>(std::floor(progress.get<double>() * 100)) : 0;
   return json{
-      {"tasks", tasks},
-      {"seq", std::to_string(page.seq)},
+      {"n", n},
+      {"id", field(task, "id")},
+      {"version", field(task, "version")},
+      {"status", status},
+      {"stage", field(task, "stage")},
+      {"error", field(task, "error")},
+      {"created_at", field(task, "created_at")},
+      {"url", "/pi/" + std::to_string(n)},
+      {"n_text", display_count(n)},
+      {"queued", status == "queued"},
+      {"running", status == "running"},
+      {"done", status == "done"},
+      {"failed", status == "error"},
+      {"cached", field(task, "source") == "cached"},
+      {"digit_text", digit.is_number_integer() ? std::to_string(digit.get<int>()) : ""},
+      {"progress_pct", std::clamp(progress_pct, 0, 100)},
+      {"created", created},
+      {"took", took_ms.is_number_integer() ? display_duration(took_ms.get<int64_t>()) : ""},
+  };
+}
+
+json index_view(int64_t seq, uint64_t next_before, bool has_tasks, uint64_t max_digits,
+                const std::string& row_text) {
+  return json{
+      {"seq", std::to_string(seq)},
       {"max_digits", std::to_string(max_digits)},
       {"max_digits_text", display_count(max_digits)},
       {"row_template", row_text},
-      {"has_more", page.next_before != 0},
-      {"next_before", page.next_before != 0 ? std::to_string(page.next_before) : ""},
+      {"has_tasks", has_tasks},
+      {"has_more", next_before != 0},
+      {"next_before", next_before != 0 ? std::to_string(next_before) : ""},
   };
 }
 
@@ -97,17 +148,20 @@ json pi_base(uint64_t n, uint64_t max_digits) {
 }
 }  // namespace
 
-json pi_view(uint64_t n, const PiWindow& window, std::string_view decimals,
-             const std::optional<Task>& task, uint64_t max_digits) {
+json digits_view(uint64_t n, const PiWindow& window, std::string_view decimals) {
+  return json{{"n_text", display_count(n)}, {"lines", digit_lines(n, window, decimals)}};
+}
+
+json pi_view(uint64_t n, const PiWindow& window, const std::optional<Task>& task,
+             uint64_t max_digits) {
   json view = pi_base(n, max_digits);
   const bool at_start = window.from == 1;
   const bool at_end = window.to == n;
   view["available"] = true;
-  view["task"] = task ? to_json(*task, now_ms()) : json(false);
+  view["task"] = task ? row_view(to_json(*task, now_ms())) : json(false);
   view["from"] = std::to_string(window.from);
   view["to"] = std::to_string(window.to);
   view["whole"] = window.whole;
-  view["lines"] = digit_lines(n, window, decimals);
   view["nav"] = {
       {"first", at_start ? "" : page_url(n, 1)},
       {"prev",
@@ -121,11 +175,10 @@ json pi_view(uint64_t n, const PiWindow& window, std::string_view decimals,
 json pi_pending_view(uint64_t n, const Task& task, uint64_t max_digits) {
   json view = pi_base(n, max_digits);
   view["available"] = false;
-  view["task"] = to_json(task, now_ms());
+  view["task"] = row_view(to_json(task, now_ms()));
   view["from"] = "";
   view["to"] = "";
   view["whole"] = false;
-  view["lines"] = json::array();
   view["nav"] = {{"first", ""}, {"prev", ""}, {"next", ""}, {"last", ""}};
   return view;
 }

@@ -1,6 +1,11 @@
 // The views of the page templates (docs/CONTRACTS.md, "Templates"), built as
 // JSON and converted to kainjow data by one function, so that the server and
 // mustache.js in the browser see the same values with the same truthiness.
+//
+// The row view is the one view both sides build: row_view() here for the
+// rows the server renders, rowView() in frontend/static/app.js for the rows
+// the browser renders from events, both from the task JSON and by the rules
+// of docs/CONTRACTS.md ("Row view"). A browser test renders rows both ways.
 #pragma once
 
 #include <cstdint>
@@ -27,9 +32,16 @@ inline constexpr uint64_t kGroupDigits = 10;
 // (kainjow treats "" as true in a section), numbers become their text.
 kainjow::mustache::data to_data(const nlohmann::json& value);
 
-// index.mustache: tasks, seq, max_digits, max_digits_text, row_template,
-// has_more, next_before.
-nlohmann::json index_view(const lifecycle::TaskPage& page, uint64_t max_digits, const std::string& row_text);
+// row.mustache, and the task of pi.mustache: the task JSON's n, id, version,
+// status, stage, error and created_at, plus url, n_text, queued, running,
+// done, failed, cached, digit_text, progress_pct, created and took.
+nlohmann::json row_view(const nlohmann::json& task);
+
+// index.mustache without its rows: seq, max_digits, max_digits_text,
+// row_template, has_more, next_before, has_tasks. rows_html is set by the
+// page (rows are rendered one by one, and cached, by pages.cc).
+nlohmann::json index_view(int64_t seq, uint64_t next_before, bool has_tasks, uint64_t max_digits,
+                          const std::string& row_text);
 
 // The decimals [from, to] (1-based, inclusive) shown for pi to n places.
 struct PiWindow {
@@ -41,10 +53,14 @@ struct PiWindow {
 // kWindowDigits ending at n). Ignored when n <= kWholeMax.
 PiWindow pi_window(uint64_t n, uint64_t requested_from);
 
-// pi.mustache with the digits: `decimals` holds exactly the window's decimals
-// (window.to - window.from + 1 characters).
-nlohmann::json pi_view(uint64_t n, const PiWindow& window, std::string_view decimals,
-                       const std::optional<Task>& task, uint64_t max_digits);
+// digits.mustache: `lines` of the window. `decimals` holds exactly the
+// window's decimals (window.to - window.from + 1 characters).
+nlohmann::json digits_view(uint64_t n, const PiWindow& window, std::string_view decimals);
+
+// pi.mustache with the digits (available true); digits_html is set by the
+// page (the rendered digits.mustache, cached: digits never change).
+nlohmann::json pi_view(uint64_t n, const PiWindow& window, const std::optional<Task>& task,
+                       uint64_t max_digits);
 // pi.mustache before the digits exist (available false, the task's status).
 nlohmann::json pi_pending_view(uint64_t n, const Task& task, uint64_t max_digits);
 

@@ -13,9 +13,12 @@ std::string fake_decimals(uint64_t from, uint64_t to) {
   return out;
 }
 
+// The pi page's view with its digits' view merged in.
 json view_for(uint64_t n, uint64_t from = 0) {
   PiWindow w = pi_window(n, from);
-  return pi_view(n, w, fake_decimals(w.from, w.to), std::nullopt, 100'000'000);
+  json view = pi_view(n, w, std::nullopt, 100'000'000);
+  view["lines"] = digits_view(n, w, fake_decimals(w.from, w.to))["lines"];
+  return view;
 }
 
 // All shown decimals of a view, concatenated, marked digit included.
@@ -143,23 +146,76 @@ TEST(ViewsTest, ToDataFollowsMustacheJsTruthiness) {
 }
 
 TEST(ViewsTest, IndexViewAndErrorView) {
-  lifecycle::TaskPage page;
-  page.seq = 42;
-  page.next_before = 7;
-  Task t;
-  t.n = 5;
-  t.id = 8;
-  page.tasks.push_back(t);
-  json v = index_view(page, 100'000'000, "<tr></tr>");
+  json v = index_view(42, 7, true, 100'000'000, "<tr></tr>");
   EXPECT_EQ(v["seq"], "42");
   EXPECT_EQ(v["max_digits_text"], "100,000,000");
   EXPECT_EQ(v["has_more"], true);
+  EXPECT_EQ(v["has_tasks"], true);
   EXPECT_EQ(v["next_before"], "7");
-  EXPECT_EQ(v["tasks"][0]["n"], 5);
   EXPECT_EQ(v["row_template"], "<tr></tr>");
-  EXPECT_EQ(index_view(lifecycle::TaskPage{}, 10, "")["next_before"], "");
+  EXPECT_EQ(index_view(0, 0, false, 10, "")["next_before"], "");
+  EXPECT_EQ(index_view(0, 0, false, 10, "")["has_more"], false);
   EXPECT_EQ(error_view(404, "t", "m", 12)["n"], "12");
   EXPECT_EQ(error_view(400, "t", "m")["n"], "");
+}
+
+// The task JSON at time 0: rows of these tests show no ETA.
+json to_json(const Task& task) { return pidigits::to_json(task, 0); }
+
+Task task_of(std::vector<std::string> fields) {
+  auto task = Task::from_hash(fields);
+  EXPECT_TRUE(task);
+  return task.value_or(Task{});
+}
+
+// The rules of CONTRACTS.md "Row view" (app.js's rowView follows the same;
+// tests/browser checks that rows rendered both ways are identical).
+TEST(ViewsTest, RowViewOfADoneTask) {
+  json v = row_view(
+      to_json(task_of({"n", "1000000", "id", "7", "version", "6", "stage", "stored", "digit", "1",
+                       "created_at", "1764130546123", "taken_at", "1764130546500", "stored_at",
+                       "1764130547625", "source", "computed"})));
+  EXPECT_EQ(v["n"], 1000000);
+  EXPECT_EQ(v["id"], 7);
+  EXPECT_EQ(v["version"], 6);
+  EXPECT_EQ(v["url"], "/pi/1000000");
+  EXPECT_EQ(v["n_text"], "1,000,000");
+  EXPECT_EQ(v["status"], "done");
+  EXPECT_EQ(v["done"], true);
+  EXPECT_EQ(v["queued"], false);
+  EXPECT_EQ(v["running"], false);
+  EXPECT_EQ(v["failed"], false);
+  EXPECT_EQ(v["cached"], false);
+  EXPECT_EQ(v["digit_text"], "1");
+  EXPECT_EQ(v["progress_pct"], 100);
+  EXPECT_EQ(v["created"], "2025-11-26 04:15:46");
+  EXPECT_EQ(v["created_at"], "2025-11-26T04:15:46.123Z");
+  EXPECT_EQ(v["took"], "1.13 s");  // 1125 ms: hundredths round half up
+  EXPECT_TRUE(v["error"].is_null());
+}
+
+TEST(ViewsTest, RowViewOfQueuedRunningFailedAndCachedTasks) {
+  json queued = row_view(to_json(task_of({"n", "5", "stage", "scheduled"})));
+  EXPECT_EQ(queued["queued"], true);
+  EXPECT_EQ(queued["digit_text"], "");
+  EXPECT_EQ(queued["took"], "");
+  EXPECT_EQ(queued["progress_pct"], 0);
+
+  json running = row_view(to_json(task_of({"n", "5", "stage", "calculated", "progress", "0.4299",
+                                           "taken_at", "1000", "updated_at", "184000"})));
+  EXPECT_EQ(running["running"], true);
+  EXPECT_EQ(running["progress_pct"], 42);
+  EXPECT_EQ(running["took"], "3 min 03 s");  // so far
+
+  json failed =
+      row_view(to_json(task_of({"n", "5", "stage", "error", "error", "<b>out of memory</b>"})));
+  EXPECT_EQ(failed["failed"], true);
+  EXPECT_EQ(failed["error"], "<b>out of memory</b>");  // escaped by the template
+
+  json cached =
+      row_view(to_json(task_of({"n", "32", "stage", "stored", "digit", "0", "source", "cached"})));
+  EXPECT_EQ(cached["cached"], true);
+  EXPECT_EQ(cached["digit_text"], "0");  // 0 is a digit, not "nothing"
 }
 
 }  // namespace

@@ -5,7 +5,8 @@
 // Index page: the form posts with fetch; a WebSocket (/ws) delivers
 // {"type":"task","seq":S,"task":{...}} events, rendered with the row template
 // the page embeds (script#row-template), so live rows and server rows come
-// from one template. Events carry a sequence number; a gap, a "resync"
+// from one template. Events carry the task's data only; rowView() below makes
+// the strings a row shows, by the same rules as the server's row_view(). Events carry a sequence number; a gap, a "resync"
 // message or a (re)connect makes the page reload the rows from the API.
 (function () {
   'use strict';
@@ -44,6 +45,61 @@
       return result.body.error;
     }
     return 'The server could not take the request (HTTP ' + result.status + '). Please try again.';
+  }
+
+  // ---------------------------------------------------------------------
+  // The row view: what row.mustache shows, made from the task JSON by the
+  // rules of docs/CONTRACTS.md ("Row view"). fcgi-app/views.cc (row_view)
+  // makes the server's rows by the same rules; tests/browser renders rows both
+  // ways and compares them, so change both together. Integer arithmetic only,
+  // so that C++ and JavaScript round alike. null for a task without a valid n
+  // (such a row is not shown): the link of a row is always /pi/N.
+
+  function pad2(value) { return (value < 10 ? '0' : '') + value; }
+
+  // 1234567 -> "1,234,567"
+  function countText(value) { return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ','); }
+
+  // "850 ms", "1.23 s" (hundredths, half up), "2 min 03 s", "1 h 02 min"
+  function durationText(ms) {
+    if (ms < 0) ms = 0;
+    if (ms < 1000) return ms + ' ms';
+    if (ms < 60000) {
+      var hundredths = Math.floor((ms + 5) / 10);
+      return Math.floor(hundredths / 100) + '.' + pad2(hundredths % 100) + ' s';
+    }
+    if (ms < 3600000) return Math.floor(ms / 60000) + ' min ' + pad2(Math.floor(ms / 1000) % 60) + ' s';
+    return Math.floor(ms / 3600000) + ' h ' + pad2(Math.floor(ms / 60000) % 60) + ' min';
+  }
+
+  function rowView(task) {
+    var n = Number(task && task.n);
+    if (!Number.isSafeInteger(n) || n < 1) return null;
+    var status = typeof task.status === 'string' ? task.status : '';
+    var created = typeof task.created_at === 'string' ? task.created_at : '';
+    // "2026-11-26T04:15:46.123Z" -> "2026-11-26 04:15:46"
+    if (created.length >= 19) created = created.slice(0, 10) + ' ' + created.slice(11, 19);
+    var pct = typeof task.progress === 'number' ? Math.floor(task.progress * 100) : 0;
+    return {
+      n: n,
+      id: task.id,
+      version: task.version,
+      status: status,
+      stage: task.stage,
+      error: task.error,
+      created_at: task.created_at,
+      url: '/pi/' + n,
+      n_text: countText(n),
+      queued: status === 'queued',
+      running: status === 'running',
+      done: status === 'done',
+      failed: status === 'error',
+      cached: task.source === 'cached',
+      digit_text: Number.isInteger(task.digit) ? String(task.digit) : '',
+      progress_pct: Math.min(100, Math.max(0, pct)),
+      created: created,
+      took: Number.isInteger(task.took_ms) ? durationText(task.took_ms) : ''
+    };
   }
 
   // ---------------------------------------------------------------------
@@ -146,21 +202,21 @@
     Mustache.parse(rowTemplate);
   }
 
-  TaskTable.prototype.render = function (task) {
-    return parseHtml(Mustache.render(this.rowTemplate, task));
-  };
-
-  TaskTable.prototype.rowFor = function (task) {
-    return document.getElementById('task-' + task.n);
+  // The row's HTML, or null for a task rowView refuses.
+  TaskTable.prototype.html = function (task) {
+    var view = rowView(task);
+    return view ? Mustache.render(this.rowTemplate, view) : null;
   };
 
   // Puts the task's row in place: replaces the row of the same n or inserts
   // it newest first by id. A row that already shows this version of the task
   // or a newer one stays: events and API answers can arrive out of order.
   TaskTable.prototype.upsert = function (task) {
-    var current = this.rowFor(task);
+    var view = rowView(task);
+    if (!view) return null;
+    var current = document.getElementById('task-' + view.n);
     if (current && Number(current.dataset.version) >= task.version) return current;
-    var row = this.render(task);
+    var row = parseHtml(Mustache.render(this.rowTemplate, view));
     if (current) {
       current.replaceWith(row);
       return row;
@@ -183,7 +239,10 @@
 
   TaskTable.prototype.replaceAll = function (tasks) {
     var fragment = document.createDocumentFragment();
-    for (var i = 0; i < tasks.length; i++) fragment.appendChild(this.render(tasks[i]));
+    for (var i = 0; i < tasks.length; i++) {
+      var html = this.html(tasks[i]);
+      if (html !== null) fragment.appendChild(parseHtml(html));
+    }
     this.tbody.replaceChildren(fragment);
     var empty = document.getElementById('empty-note');
     if (empty && tasks.length) empty.remove();
@@ -363,6 +422,8 @@
     var templateEl = document.getElementById('row-template');
     if (!tbody || !templateEl || typeof Mustache === 'undefined') return;
     var table = new TaskTable(tbody, templateEl.textContent);
+    // For the browser tests: the row this page would render for a task.
+    window.pidigits = { rowView: rowView, rowHtml: function (task) { return table.html(task); } };
     var seq = Number(document.body.dataset.seq);
     var feed = new EventFeed(table, isFinite(seq) ? seq : 0, updateLoadMore);
     var form = document.getElementById('task-form');
@@ -412,7 +473,6 @@
         location.reload();
         return;
       }
-      var fill = $('#pending .bar-fill');
       var bar = $('#pending .bar');
       var pct = $('#pending .pct');
       var stage = $('#pending .stage');
@@ -420,10 +480,10 @@
         location.reload();  // queued -> running or -> error: the page changes shape
         return;
       }
+      var view = rowView(task);
       if (stage) stage.textContent = task.stage;
-      if (fill) fill.style.width = task.progress_pct + '%';
-      if (bar) bar.setAttribute('aria-valuenow', task.progress_pct);
-      if (pct) pct.textContent = task.progress_pct + '%';
+      if (bar) bar.value = view.progress_pct;
+      if (pct) pct.textContent = view.progress_pct + '%';
     }
 
     connectLive({

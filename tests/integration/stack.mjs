@@ -147,6 +147,14 @@ export class Stack {
     return execFileSync('redis-cli', ['-p', String(this.redisPort), ...args], { encoding: 'utf8' }).trim();
   }
 
+  // Stores `digits` ("3." and decimals, a Buffer) as the service's digits, in
+  // one chunk (common/include/pidigits/digits.h has the layout).
+  putDigits(digits) {
+    const chunkBytes = Math.max(digits.length, 1 << 20);
+    execFileSync('redis-cli', ['-p', String(this.redisPort), '-x', 'SET', 'pi:digits'], { input: digits });
+    this.redisRaw('HSET', 'pi:digits:info', 'length', String(digits.length), 'chunk_bytes', String(chunkBytes));
+  }
+
   async post(body, headers = { 'Content-Type': 'application/json' }, path = '/api/tasks') {
     const res = await fetch(`${this.url}${path}`, { method: 'POST', headers, body });
     const text = await res.text();

@@ -94,16 +94,33 @@ Result<std::optional<Task>> get_task(RedisClient& redis, uint64_t n);
 inline constexpr std::string_view kStatuses[] = {"queued", "running", "done", "error",
                                                  "cancelled"};
 
+// One version of one task in a list: what a rendered text of it is cached under
+// (a task's every change bumps its version; a task deleted and created again
+// has a new id).
+struct TaskRef {
+  uint64_t n = 0;
+  uint64_t id = 0;
+  uint64_t version = 0;
+  Stage stage = Stage::kRegistered;
+  // Queued and running tasks show more than their version (queue position,
+  // time estimate), so their texts are not cached.
+  bool active() const;
+};
+
 struct TaskPage {
-  std::vector<Task> tasks;  // newest first
-  int64_t seq = 0;          // pi:events:seq read with the tasks
-  uint64_t next_before = 0; // id for the next page; 0: no more
+  std::vector<TaskRef> tasks;  // newest first
+  int64_t seq = 0;             // pi:events:seq read with the tasks
+  uint64_t next_before = 0;    // id for the next page; 0: no more
   std::map<std::string, int64_t> counts;  // tasks per status (all of kStatuses)
 };
 
 // pi_list. status: "" (all) or one of kStatuses; before: a task id (0: newest).
 Result<TaskPage> list_tasks(RedisClient& redis, std::string_view status, uint64_t before,
                             uint64_t limit);
+
+// pi_get_many: the tasks ns, in order; nullopt for one that is gone.
+Result<std::vector<std::optional<Task>>> get_tasks(RedisClient& redis,
+                                                   const std::vector<uint64_t>& ns);
 
 // pi:digits:info (digits.h reads and stages the digits themselves).
 struct DigitsInfo {

@@ -92,6 +92,11 @@ class RedisClient {
   // is still the primary, and drops the connection if not (a failover it has
   // not heard of yet).
   Status wait_for_replicas();
+  // Several commands sent together, their replies read together: one round
+  // trip. Redis runs them in order, though not atomically (other clients'
+  // commands may come between). Replies in the commands' order; when the
+  // connection fails, every reply not read is that failure.
+  std::vector<Reply> pipeline(const std::vector<std::vector<std::string>>& commands);
 
   // Connects now if not connected (respecting the backoff); true when connected.
   bool connect();
@@ -105,6 +110,7 @@ class RedisClient {
  private:
   Reply run(int argc, const char** argv, const size_t* lengths);
   Reply run_with_retry(int argc, const char** argv, const size_t* lengths);
+  std::vector<Reply> run_pipeline(const std::vector<std::vector<std::string>>& commands);
   void drop(const std::string& why);
   void close_context();  // frees context_ (and forgets it: open_connections.h)
   // Connects to `target` and logs in (AUTH, SELECT, and ROLE with sentinels);

@@ -45,7 +45,7 @@ struct Task {
   std::optional<int> digit;
   std::string error;  // empty unless stage == kError
   double progress = 0;
-  std::string phase;   // engine phase while running ("series", ...)
+  std::string phase;  // engine phase while running ("series", ...)
   int attempts = 0;
   std::string worker;  // id of the worker that took it last
   std::string source;  // "computed" or "cached" once calculated
@@ -63,16 +63,14 @@ struct Task {
   static std::optional<Task> from_hash(const std::vector<std::string>& fields);
 };
 
-// The task's JSON for the API, the events and the page templates:
+// The task's JSON for the API and the events: data only,
 //   n, id, version, status, stage, digit (int|null), error (string|null), progress,
 //   phase, attempts, worker, source, created_at, updated_at (ISO 8601),
-//   stages {stage: ISO time}, took_ms (int|null), url, queue_position (int|null),
-//   eta_ms (int|null: queued or running), cpu_ms, peak_rss_bytes (int|null),
-// and display fields the row template uses, so that the page rendered on the
-// server and the rows the browser renders from events cannot disagree:
-//   queued, running, done, failed, cached (booleans), n_text ("1,000,000"),
-//   digit_text, progress_pct,
-//   created (UTC, "YYYY-MM-DD HH:MM:SS"), took ("1.23 s" or "").
+//   stages {stage: ISO time}, took_ms (int|null), url ("/pi/N"), queue_position
+//   (int|null), eta_ms (int|null: queued or running), cpu_ms, peak_rss_bytes
+//   (int|null).
+// The strings a row shows ("1,000,000", "1.23 s") are not here: pages build
+// them from this data (fcgi-app/views.h on the server, rowView in app.js).
 // now_ms: the time the estimate is made for (eta_ms of a running task).
 nlohmann::json to_json(const Task& task, int64_t now_ms);
 

@@ -82,5 +82,5 @@ test('the pi page of a task still running follows it and shows the digits when d
   // without anyone reloading.
   await expect(page.locator('#digits mark.nth:not(:empty)')).toHaveCount(1, { timeout: 40_000 });
   const task = await (await request.get('/api/tasks/' + n)).json();
-  await expect(page.locator('#digits mark.nth:not(:empty)')).toHaveText(task.digit_text);
+  await expect(page.locator('#digits mark.nth:not(:empty)')).toHaveText(String(task.digit));
 });

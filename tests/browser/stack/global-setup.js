@@ -108,6 +108,7 @@ module.exports = async function globalSetup() {
   }
   process.env.PI_BASE_URL = base;
   process.env.PI_DATA_DIR = dataDir;
+  process.env.PI_REDIS_PORT = String(redis);
   process.env.PI_STACK_PID = String(child.pid);
   process.env.PI_STACK_LOG = logFile;
   // The child must not keep the test runner alive; teardown stops it.

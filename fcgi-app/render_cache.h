@@ -1,0 +1,77 @@
+// Text pi-fcgi has rendered and may serve again without rendering: only what
+// cannot change under its key, so that a cached answer is always the answer
+// a fresh render would give.
+//   - A task's JSON and its table row, keyed by n, id and version: every
+//     write of a task increments its version, and a task deleted and created
+//     again gets a new id.
+//   - A window of digits, keyed by n and the window's first decimal: the
+//     digits of pi never change.
+//   - A whole page, keyed by everything it shows: the index by the events'
+//     sequence number and the listed task versions, a digits page by n, its
+//     window and the task's version.
+// One set per pi-fcgi process, shared by its request threads; bounded in
+// bytes, least recently used entries leave first. Values are shared, so a
+// hit copies a pointer under the lock, never the text.
+#pragma once
+
+#include <cstddef>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "pidigits/task.h"
+
+namespace pidigits::fcgi {
+
+// Per process: room for the JSON and rows of a few thousand tasks and a few
+// hundred windows of digits; and apart, so that pages changing with every
+// event cannot push those out, for a few hundred pages.
+inline constexpr size_t kRenderCacheBytes = 32 << 20;
+inline constexpr size_t kPageCacheBytes = 16 << 20;
+
+using CachedText = std::shared_ptr<const std::string>;
+
+class RenderCache {
+ public:
+  explicit RenderCache(size_t max_bytes = kRenderCacheBytes) : max_bytes_(max_bytes) {}
+  RenderCache(const RenderCache&) = delete;
+  RenderCache& operator=(const RenderCache&) = delete;
+
+  // nullptr when absent. Thread-safe.
+  CachedText find(const std::string& key);
+  // Stores `text` under `key` (replacing any) and returns it. A text larger
+  // than the whole budget is returned but not kept. Thread-safe.
+  CachedText put(const std::string& key, std::string text);
+
+  size_t bytes() const;
+  size_t entries() const;
+
+ private:
+  using Entry = std::pair<std::string, CachedText>;
+  void evict_locked();
+
+  const size_t max_bytes_;
+  mutable std::mutex mutex_;
+  // Guarded by mutex_: entries, most recently used first; key -> entry; sum
+  // of key and text sizes.
+  std::list<Entry> order_;
+  std::unordered_map<std::string_view, std::list<Entry>::iterator> index_;
+  size_t bytes_ = 0;
+};
+
+// The caches of one process.
+struct RenderCaches {
+  RenderCache fragments{kRenderCacheBytes};  // task JSON and rows, windows of digits
+  RenderCache pages{kPageCacheBytes};        // whole pages
+};
+
+// Keys. `kind` tells apart what is cached for the same task ('j' JSON, 'r' row).
+std::string task_cache_key(char kind, uint64_t n, uint64_t id, uint64_t version);
+std::string task_cache_key(char kind, const Task& task);
+std::string digits_cache_key(uint64_t n, uint64_t from);
+
+}  // namespace pidigits::fcgi
