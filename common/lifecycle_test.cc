@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "pidigits/digits.h"
 #include "pidigits/keys.h"
 #include "testing/fixture.h"
@@ -51,6 +54,9 @@ class LifecycleTest : public testing::RedisTest {
     EXPECT_TRUE(t.ok()) << t.status().message();
     return t.ok() ? *t : Take{};
   }
+  std::string hget(const std::string& key, const std::string& field) {
+    return redis_->command({"HGET", key, field}).string().value_or("");
+  }
   int64_t count(const std::string& status) {
     Reply r = redis_->command({"HGET", keys::counts(), status});
     return r.integer().value_or(0);
@@ -73,7 +79,7 @@ TEST_F(LifecycleTest, LibraryIsLoadedAndCallableByName) {
   Reply r = redis_->command({"FUNCTION", "LIST", "LIBRARYNAME", "pidigits"});
   ASSERT_TRUE(r.ok());
   Reply v = redis_->command({"FCALL_RO", "pi_version", "0"});
-  EXPECT_EQ(v.string().value_or(""), "2");  // redis/lifecycle.lua pi_version
+  EXPECT_EQ(v.string().value_or(""), "3");  // redis/lifecycle.lua pi_version
 }
 
 TEST_F(LifecycleTest, RegisterQueuesWithVersionOneAndOneEvent) {
@@ -411,6 +417,24 @@ TEST_F(LifecycleTest, ListFiltersByStatusPagesAndCounts) {
   ASSERT_TRUE((*full)[0].has_value());
   EXPECT_EQ((*full)[0]->queue_position, 1);  // n=1 is next
   EXPECT_FALSE((*full)[1].has_value());     // no task 99
+}
+
+// estimate_ms = model_ms * pi:eta:pace, and each computation moves the pace
+// toward what it really took (lifecycle.lua learn_pace).
+TEST_F(LifecycleTest, EstimatesFollowThePaceOfRecentComputations) {
+  ASSERT_TRUE(redis_->command({"SET", keys::eta_pace(), "2"}).ok());
+  submit_task(1);  // the fixture's model: 100 ms
+  EXPECT_EQ(hget(keys::task(1), "model_ms"), "100");
+  EXPECT_EQ(hget(keys::task(1), "estimate_ms"), "200");
+
+  ASSERT_TRUE(redis_->command({"SET", keys::eta_pace(), "1"}).ok());
+  running(2);  // taken with a model of 500 ms
+  EXPECT_EQ(hget(keys::task(2), "estimate_ms"), "500");
+  std::this_thread::sleep_for(std::chrono::milliseconds(750));  // 1.5 times the model
+  ASSERT_TRUE(mark_calculated(*redis_, kWorker, 2, "computed", Usage{}).value());
+  const double pace = std::stod(get(std::string(keys::eta_pace())));
+  EXPECT_GT(pace, 1.1);  // 1 + 0.3 * (1.5 - 1) = 1.15, plus the test's own delays
+  EXPECT_LT(pace, 1.4);
 }
 
 TEST_F(LifecycleTest, ReaperRequeuesOnlyDeadWorkersTasks) {

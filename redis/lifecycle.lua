@@ -61,6 +61,7 @@ local COUNTS = 'pi:counts'
 local NEXT_ID = 'pi:next-id'
 local QUEUE = 'pi:queue'
 local CLOCK = 'pi:queue:clock'
+local PACE = 'pi:eta:pace'
 local function processing_key(worker) return 'pi:processing:' .. worker end
 local WORKERS = 'pi:workers'
 local function heartbeat_key(worker) return 'pi:worker:' .. worker end
@@ -187,6 +188,30 @@ local function queue_positions()
     end
   end
   return info
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- Estimates. The engine's model (model_ms, passed by pi-fcgi and the worker) is the time on an
+-- idle machine; pi:eta:pace is how much longer computations have really taken lately (a moving
+-- average of taken -> calculated time over model_ms, updated by pi_calculated), so that a busy or
+-- slower machine gets estimates that match it. estimate_ms = model_ms * pace.
+local PACE_WEIGHT = 0.3    -- of the newest computation in the average
+local PACE_MIN_MS = 200    -- shorter computations are mostly noise and are not counted
+
+local function pace()
+  return tonumber(redis.call('GET', PACE)) or 1
+end
+
+local function paced(model_ms)
+  return tostring(math.floor((tonumber(model_ms) or 0) * pace() + 0.5))
+end
+
+local function learn_pace(task, now)
+  local model, taken = tonumber(task.model_ms), tonumber(task.taken_at)
+  if not model or not taken or model < PACE_MIN_MS then return end
+  local ratio = math.min(50, math.max(0.1, (now - taken) / model))
+  local old = pace()
+  redis.call('SET', PACE, tostring(old + PACE_WEIGHT * (ratio - old)))
 end
 
 local function with_queue(n, hash, positions)
@@ -355,7 +380,8 @@ end
 local function admit(n, task, a, estimate_ms, now)
   local digit = stored_digit(n)
   if a.max_day > 0 then count_today(a.client, now) end
-  redis.call('HSET', task_key(n), 'client', a.client, 'estimate_ms', estimate_ms)
+  redis.call('HSET', task_key(n), 'client', a.client, 'model_ms', estimate_ms,
+      'estimate_ms', paced(estimate_ms))
   task.client = a.client
   if digit then
     change_stage(n, task, 'stored', {'digit', digit, 'source', 'cached', 'progress', '1',
@@ -492,7 +518,7 @@ local function pi_take(_, args)
   local cached = stored_digit(n) ~= nil
   redis.call('HDEL', task_key(n), unpack(RUN_FIELDS))
   change_stage(n, task, 'taken', {'worker', worker, 'attempts', attempts, 'progress', '0',
-      'estimate_ms', args[4]}, now)
+      'model_ms', args[4], 'estimate_ms', paced(args[4])}, now)
   return {'taken', tostring(attempts), cached and '1' or '0'}
 end
 
@@ -524,7 +550,9 @@ local function pi_calculated(_, args)
     fields[#fields + 1] = 'peak_rss_bytes'
     fields[#fields + 1] = args[5]
   end
-  change_stage(n, task, 'calculated', fields, now_ms())
+  local now = now_ms()
+  if args[3] == 'computed' then learn_pace(task, now) end
+  change_stage(n, task, 'calculated', fields, now)
   return 'ok'
 end
 
@@ -747,7 +775,7 @@ local function pi_upgrade(_, args)
 end
 
 -- FCALL_RO pi_version 0 -> the library's version; processes reload a library that differs.
-local function pi_version() return '2' end
+local function pi_version() return '3' end
 
 redis.register_function('pi_register', pi_register)
 redis.register_function('pi_cancel', pi_cancel)

@@ -29,10 +29,14 @@ constexpr milliseconds kConnectTimeout{500};
 // Bounds the blocking writes (SUBSCRIBE, PING, AUTH) on the socket.
 constexpr milliseconds kWriteTimeout{2000};
 // A silent connection is probed with PING; no byte at all for kDeadAfter means
-// Redis (or the path to it) is gone even if TCP has not noticed.
-constexpr milliseconds kPingAfter{5000};
-constexpr milliseconds kDeadAfter{15000};
-constexpr milliseconds kPollInterval{1000};
+// Redis (or the path to it) is gone even if TCP has not noticed: a primary's
+// host lost with its link sends no RST, and until the relay gives up on it,
+// browsers hear nothing from the new primary (issue 11: the service answers
+// again within 15 s of a failover). One PING a second on a quiet channel is
+// cheap; a Redis busier than 3 s costs the browsers one resync.
+constexpr milliseconds kPingAfter{1000};
+constexpr milliseconds kDeadAfter{3000};
+constexpr milliseconds kPollInterval{250};
 
 constexpr std::string_view kResync = R"({"type":"resync","reason":"relay reconnected to Redis"})";
 

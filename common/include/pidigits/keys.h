@@ -44,6 +44,10 @@ inline std::string_view queue() { return "pi:queue"; }
 // String: the fair queue's virtual clock (the tag of the last task taken).
 inline std::string_view queue_clock() { return "pi:queue:clock"; }
 
+// String: how much longer than the engine's model computations really take
+// lately (a moving average, lifecycle.lua learn_pace); estimate_ms = model_ms * pace.
+inline std::string_view eta_pace() { return "pi:eta:pace"; }
+
 // Set of n: a client's tasks that are queued or running (for
 // PI_MAX_QUEUED_PER_CLIENT). Gone when empty. client: the address nginx saw.
 inline std::string client_active(std::string_view client) {
