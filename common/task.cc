@@ -105,18 +105,24 @@ std::optional<int64_t> eta_ms(const Task& task, int64_t now_ms) {
     case Stage::kScheduled:
       return task.ahead_ms + estimate;
     case Stage::kTaken: {
-      // The model's remaining time, trusted less as the run's own pace shows:
-      // elapsed / progress extrapolates it (progress is work done, not time).
+      // The remaining time when the progress was last reported (updated_at):
+      // the model's, trusted less as the run's own pace shows (elapsed /
+      // progress extrapolates it; progress runs close to time). Minus the
+      // time since that report: progress arrives about once a second, and an
+      // extrapolation from a stale progress would overestimate.
       const double p = std::clamp(task.progress, 0.0, 1.0);
-      double remaining = estimate * (1 - p);
       auto taken = task.stage_at.find(Stage::kTaken);
-      if (taken != task.stage_at.end() && p > 0) {
-        const double elapsed = static_cast<double>(std::max<int64_t>(0, now_ms - taken->second));
-        const double observed = elapsed * (1 - p) / p;
+      if (taken == task.stage_at.end()) return std::llround(estimate * (1 - p));
+      const int64_t started = taken->second;
+      const int64_t reported = std::clamp(task.updated_at, started, std::max(started, now_ms));
+      double remaining = estimate * (1 - p);
+      if (p > 0) {
+        const double observed = static_cast<double>(reported - started) * (1 - p) / p;
         const double weight = std::min(1.0, 2 * p);
         remaining = (1 - weight) * remaining + weight * observed;
       }
-      return static_cast<int64_t>(std::llround(remaining));
+      remaining -= static_cast<double>(std::max<int64_t>(0, now_ms - reported));
+      return std::max<int64_t>(0, std::llround(remaining));
     }
     case Stage::kCalculated:
       return 0;
@@ -133,7 +139,8 @@ nlohmann::json to_json(const Task& task, int64_t now_ms) {
   const bool done = task.stage == Stage::kStored;
   const bool failed = task.stage == Stage::kError;
   json stages = json::object();
-  for (const auto& [stage, at] : task.stage_at) stages[std::string(stage_name(stage))] = iso_time(at);
+  for (const auto& [stage, at] : task.stage_at)
+    stages[std::string(stage_name(stage))] = iso_time(at);
 
   // How long the computation took: from taken to its end, or so far.
   json took_ms = nullptr;
@@ -193,7 +200,8 @@ std::string event_for_clients(std::string_view published, int64_t now_ms) {
     task->queue_position = queue.value("position", int64_t{0});
     task->ahead_ms = queue.value("ahead_ms", int64_t{0});
   }
-  json out = {{"type", "task"}, {"seq", event.value("seq", int64_t{0})}, {"task", to_json(*task, now_ms)}};
+  json out = {
+      {"type", "task"}, {"seq", event.value("seq", int64_t{0})}, {"task", to_json(*task, now_ms)}};
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -104,7 +104,10 @@ TEST(Task, EtaOfQueuedAndRunningTasks) {
   running.progress = 0;
   EXPECT_EQ(eta_ms(running, 1000), 4000);
   running.progress = 0.5;  // half done after 8 s, twice as slow as the model
+  running.updated_at = 9000;
   EXPECT_EQ(eta_ms(running, 9000), 8000);
+  // Asked 0.5 s after that report: 0.5 s less, not a new extrapolation.
+  EXPECT_EQ(eta_ms(running, 9500), 7500);
   EXPECT_FALSE(eta_ms(*Task::from_hash({"n", "3", "stage", "stored"}), 0));
   auto j = to_json(queued, 0);
   EXPECT_EQ(j["eta_ms"], 10'000);
