@@ -38,6 +38,17 @@ bool eventually(F condition, std::chrono::milliseconds limit) {
   return condition();
 }
 
+// A failover done by hand: the sentinel names `primary` from now on.
+void name_as_primary(const SentinelServer& sentinel, const RedisServer& primary) {
+  RedisClient admin(RedisAddress("127.0.0.1", sentinel.port(), kPassword), 2s);
+  ASSERT_TRUE(admin.command({"SENTINEL", "REMOVE", kMaster}).ok());
+  ASSERT_TRUE(admin
+                  .command({"SENTINEL", "MONITOR", kMaster, "127.0.0.1",
+                            std::to_string(primary.port()), "1"})
+                  .ok());
+  ASSERT_TRUE(admin.command({"SENTINEL", "SET", kMaster, "auth-pass", kPassword}).ok());
+}
+
 // A primary with one replica and one sentinel, all with a password.
 RedisAddress via_sentinels(std::vector<HostPort> sentinels, int min_replicas = 0) {
   RedisAddress address;
@@ -205,13 +216,7 @@ TEST(SentinelReadOnly, ReadOnlyMakesTheClientAskAgain) {
   RedisClient client(via_sentinels({sentinel.endpoint()}), 2s);
   ASSERT_TRUE(client.command({"SET", "pi:where", "first"}).ok());
 
-  RedisClient admin(RedisAddress("127.0.0.1", sentinel.port(), kPassword), 2s);
-  ASSERT_TRUE(admin.command({"SENTINEL", "REMOVE", kMaster}).ok());
-  ASSERT_TRUE(admin
-                  .command({"SENTINEL", "MONITOR", kMaster, "127.0.0.1",
-                            std::to_string(second.port()), "1"})
-                  .ok());
-  ASSERT_TRUE(admin.command({"SENTINEL", "SET", kMaster, "auth-pass", kPassword}).ok());
+  ASSERT_NO_FATAL_FAILURE(name_as_primary(sentinel, second));
   RedisClient demote(first.address(), 2s);
   ASSERT_TRUE(demote.command({"REPLICAOF", "127.0.0.1", std::to_string(second.port())}).ok());
 
@@ -237,13 +242,7 @@ TEST(SentinelSilentPrimary, OneTimeoutCutsTheOtherConnectionsShort) {
 
   first.freeze();
   // The failover, done by hand: the sentinel names the second server now.
-  RedisClient admin(RedisAddress("127.0.0.1", sentinel.port(), kPassword), 2s);
-  ASSERT_TRUE(admin.command({"SENTINEL", "REMOVE", kMaster}).ok());
-  ASSERT_TRUE(admin
-                  .command({"SENTINEL", "MONITOR", kMaster, "127.0.0.1",
-                            std::to_string(second.port()), "1"})
-                  .ok());
-  ASSERT_TRUE(admin.command({"SENTINEL", "SET", kMaster, "auth-pass", kPassword}).ok());
+  ASSERT_NO_FATAL_FAILURE(name_as_primary(sentinel, second));
 
   Reply patient_reply = Reply::failure("not run");
   std::chrono::steady_clock::duration took{};
