@@ -195,6 +195,40 @@ TEST_F(ApiTest, WrongMethodIs405WithAllow) {
   EXPECT_EQ(get_cancel.status, 405);
   EXPECT_EQ(get_cancel.header("Allow"), "POST");
   EXPECT_EQ(call("PUT", "/api/tasks/3/retry").header("Allow"), "POST");
+  Response head_cancel = call("HEAD", "/api/tasks/1000/cancel");
+  EXPECT_EQ(head_cancel.status, 405);
+  EXPECT_EQ(head_cancel.header("Allow"), "POST");
+  EXPECT_EQ(call("DELETE", "/pi/3.txt").header("Allow"), "GET, HEAD");
+  EXPECT_EQ(call("POST", "/healthz").header("Allow"), "GET, HEAD");
+}
+
+TEST_F(ApiTest, ExtraPathSegmentsAre404) {
+  for (const char* path : {"/api/tasks/3/cancel/now", "/api/tasks/3/x", "/pi/3/4",
+                           "/pi/3.txt/x", "/healthz/x"}) {
+    EXPECT_EQ(call("GET", path).status, 404) << path;
+    EXPECT_EQ(call("POST", path).status, 404) << path;
+  }
+  EXPECT_EQ(call("GET", "/api/tasks/3/cancel/now").content_type, "application/json; charset=utf-8");
+}
+
+TEST_F(ApiTest, UnknownQueryParametersAre400OnTheApiAndIgnoredOnPages) {
+  Response list = call("GET", "/api/tasks", "limit=2&sort=n");
+  EXPECT_EQ(list.status, 400);
+  EXPECT_EQ(body(list)["error"],
+            "unknown parameter \"sort\" on \"/api/tasks\"; it takes limit, before, status");
+  Response task = call("GET", "/api/tasks/3", "verbose=1");
+  EXPECT_EQ(task.status, 400);
+  EXPECT_EQ(body(task)["error"],
+            "unknown parameter \"verbose\" on \"/api/tasks/3\"; it takes no query parameters");
+  EXPECT_EQ(call("POST", "/api/tasks", "x=1", "application/json", R"({"n": 5})").status, 400);
+  EXPECT_EQ(integer({"EXISTS", keys::task(5)}), 0);
+  EXPECT_EQ(call("GET", "/api/tasks", "limit=2").status, 200);
+
+  post_json(R"({"n": 31})");
+  EXPECT_EQ(call("GET", "/", "utm_source=x&limit=5").status, 200);
+  EXPECT_EQ(call("GET", "/", "utm_source=x&limit=0").status, 400);  // known ones still checked
+  EXPECT_EQ(call("GET", "/pi/31", "ref=x").status, 200);
+  EXPECT_EQ(call("GET", "/pi/31", "ref=x&from=99").status, 400);
 }
 
 TEST_F(ApiTest, ChangesFromAnotherSiteAre403AndNothingIsWritten) {

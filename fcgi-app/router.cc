@@ -1,22 +1,115 @@
 #include "router.h"
 
 #include "api.h"
+#include "form.h"
 #include "pages.h"
 #include "pidigits/log.h"
 #include "validation.h"
 
 namespace pidigits::fcgi {
 namespace {
-bool is_get(const HttpRequest& request) {
-  return request.method == "GET" || request.method == "HEAD";
+// Methods of a route, as bits. kGet includes HEAD.
+enum Method : unsigned { kGet = 1, kPost = 2, kDelete = 4 };
+
+// kApi: JSON errors; a query parameter the route does not take is a 400.
+// kPage: HTML errors; unknown query parameters are dropped before the handler
+// sees them (links from elsewhere may carry tracking parameters).
+enum class Kind { kApi, kPage };
+
+// The capture of the pattern ("" for a pattern without one), unvalidated.
+using Handler = Response (*)(const HttpRequest& request, App& app, std::string_view capture);
+
+struct Route {
+  std::string_view pattern;  // see match_path()
+  unsigned methods;          // Method bits
+  Handler handler;
+  std::string_view params;   // the query parameters taken, comma-separated
+  Kind kind;
+};
+
+// Adapts a handler that takes no capture.
+template <Response (*F)(const HttpRequest&, App&)>
+Response whole(const HttpRequest& request, App& app, std::string_view) {
+  return F(request, app);
 }
 
-Response method_not_allowed(const HttpRequest& request, std::string_view allow) {
-  Response response =
-      json_error(405, "method " + quote_for_message(request.method) + " is not allowed on " +
-                          quote_for_message(request.path) + "; use " + std::string(allow));
-  response.headers.emplace_back("Allow", allow);
+// The first row whose pattern and method match is taken, so "/pi/{n}.txt"
+// comes before "/pi/{n}" (which matches "/pi/5.txt" too).
+constexpr Route kRoutes[] = {
+    {"/", kGet, whole<index_page>, "limit,before,status", Kind::kPage},
+    {"/healthz", kGet, whole<healthz>, "", Kind::kApi},
+    {"/api/tasks", kGet, whole<get_tasks>, "limit,before,status", Kind::kApi},
+    {"/api/tasks", kPost, whole<post_task>, "", Kind::kApi},
+    {"/api/tasks/{n}", kGet, get_task, "", Kind::kApi},
+    {"/api/tasks/{n}", kDelete, delete_task, "", Kind::kApi},
+    {"/api/tasks/{n}/cancel", kPost, cancel_task, "", Kind::kApi},
+    {"/api/tasks/{n}/retry", kPost, retry_task, "", Kind::kApi},
+    {"/pi/{n}.txt", kGet, pi_text, "", Kind::kPage},
+    {"/pi/{n}", kGet, pi_page, "from", Kind::kPage},
+};
+
+unsigned method_bit(std::string_view method) {
+  if (method == "GET" || method == "HEAD") return kGet;
+  if (method == "POST") return kPost;
+  if (method == "DELETE") return kDelete;
+  return 0;
+}
+
+// "GET, HEAD, POST": the Allow header of a path answering `methods`.
+std::string allow_header(unsigned methods) {
+  std::string allow;
+  auto add = [&](std::string_view name) {
+    if (!allow.empty()) allow += ", ";
+    allow += name;
+  };
+  if (methods & kGet) {
+    add("GET");
+    add("HEAD");
+  }
+  if (methods & kPost) add("POST");
+  if (methods & kDelete) add("DELETE");
+  return allow;
+}
+
+Response method_not_allowed(const HttpRequest& request, unsigned methods) {
+  std::string allow = allow_header(methods);
+  Response response = json_error(405, "method " + quote_for_message(request.method) +
+                                          " is not allowed on " + quote_for_message(request.path) +
+                                          "; use " + allow);
+  response.headers.emplace_back("Allow", std::move(allow));
   return response;
+}
+
+bool is_api_path(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
+
+Response not_found(const HttpRequest& request, App& app) {
+  if (is_api_path(request.path)) {
+    return json_error(404, "no such API path " + quote_for_message(request.path) +
+                               "; see /api/tasks and /api/tasks/N");
+  }
+  return error_page(app, 404, "Not found",
+                    "There is no page at " + quote_for_message(request.path) + ".");
+}
+
+bool takes_param(std::string_view params, std::string_view name) {
+  while (!params.empty()) {
+    size_t comma = params.find(',');
+    if (params.substr(0, comma) == name) return true;
+    if (comma == std::string_view::npos) break;
+    params.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+// "limit, before, status" or "no query parameters", for a message.
+std::string params_text(std::string_view params) {
+  if (params.empty()) return "no query parameters";
+  std::string text;
+  for (char c : params) {
+    text += c;
+    if (c == ',') text += ' ';
+  }
+  return text;
 }
 
 // "https://example.org:8443/x" -> "example.org:8443" (the authority), "" if none.
@@ -41,69 +134,88 @@ bool cross_site(const HttpRequest& request, const Config& config) {
   return true;
 }
 
-// "/api/tasks/N/<action>": false unless `path` is of that shape.
-bool split_action_path(std::string_view path, std::string_view action, std::string_view* n_text) {
-  constexpr std::string_view kPrefix = "/api/tasks/";
-  if (!path.starts_with(kPrefix) || !path.ends_with(action) ||
-      path.size() <= kPrefix.size() + action.size() + 1) {
-    return false;
-  }
-  std::string_view middle = path.substr(kPrefix.size(), path.size() - kPrefix.size() - action.size());
-  if (!middle.ends_with('/')) return false;
-  middle.remove_suffix(1);
-  if (middle.find('/') != std::string_view::npos) return false;
-  *n_text = middle;
-  return true;
-}
-
-Response dispatch(const HttpRequest& request, App& app) {
-  const std::string& path = request.path;
-  std::string_view n_text;
-  bool txt = false;
-  if (!is_get(request) && cross_site(request, app.config)) {
+Response dispatch(const HttpRequest& request, App& app, std::string_view* pattern) {
+  const unsigned method = method_bit(request.method);
+  if (method != kGet && cross_site(request, app.config)) {
     return json_error(403, "this request came from another site (Origin " +
                                quote_for_message(request.origin) +
                                "); use the pidigits page itself, or an API client without Origin");
   }
-  if (path == "/") {
-    return is_get(request) ? index_page(request, app) : method_not_allowed(request, "GET, HEAD");
+  const Route* chosen = nullptr;
+  std::string_view capture;
+  unsigned allowed = 0;  // every method of every row matching the path
+  for (const Route& route : kRoutes) {
+    std::string_view c;
+    if (!match_path(route.pattern, request.path, &c)) continue;
+    allowed |= route.methods;
+    if (chosen == nullptr && (route.methods & method) != 0) {
+      chosen = &route;
+      capture = c;
+    }
   }
-  if (path == "/healthz") {
-    return is_get(request) ? healthz(request, app) : method_not_allowed(request, "GET, HEAD");
+  if (allowed == 0) return not_found(request, app);
+  if (chosen == nullptr) return method_not_allowed(request, allowed);
+  *pattern = chosen->pattern;
+  if (chosen->kind == Kind::kApi) {
+    if (auto name = unknown_param(request.query, chosen->params)) {
+      return json_error(400, "unknown parameter " + quote_for_message(*name) + " on " +
+                                 quote_for_message(request.path) + "; it takes " +
+                                 params_text(chosen->params));
+    }
+  } else if (unknown_param(request.query, chosen->params)) {
+    HttpRequest known = request;
+    known.query = known_params(request.query, chosen->params);
+    return chosen->handler(known, app, capture);
   }
-  if (path == "/api/tasks") {
-    if (request.method == "POST") return post_task(request, app);
-    return is_get(request) ? get_tasks(request, app)
-                           : method_not_allowed(request, "GET, HEAD, POST");
-  }
-  if (split_action_path(path, "cancel", &n_text)) {
-    return request.method == "POST" ? cancel_task(request, app, n_text)
-                                    : method_not_allowed(request, "POST");
-  }
-  if (split_action_path(path, "retry", &n_text)) {
-    return request.method == "POST" ? retry_task(request, app, n_text)
-                                    : method_not_allowed(request, "POST");
-  }
-  if (split_task_path(path, &n_text)) {
-    if (request.method == "DELETE") return delete_task(request, app, n_text);
-    return is_get(request) ? get_task(request, app, n_text)
-                           : method_not_allowed(request, "GET, HEAD, DELETE");
-  }
-  if (split_pi_path(path, &n_text, &txt)) {
-    if (!is_get(request)) return method_not_allowed(request, "GET, HEAD");
-    return txt ? pi_text(request, app, n_text) : pi_page(request, app, n_text);
-  }
-  if (path == "/api" || path.starts_with("/api/")) {
-    return json_error(
-        404, "no such API path " + quote_for_message(path) + "; see /api/tasks and /api/tasks/N");
-  }
-  return error_page(app, 404, "Not found", "There is no page at " + quote_for_message(path) + ".");
+  return chosen->handler(request, app, capture);
 }
 }  // namespace
 
-Response route(const HttpRequest& request, App& app) noexcept {
+bool match_path(std::string_view pattern, std::string_view path, std::string_view* capture) {
+  for (;;) {
+    size_t open = pattern.find('{');
+    if (open == std::string_view::npos) return pattern == path;
+    if (path.substr(0, open) != pattern.substr(0, open)) return false;
+    size_t close = pattern.find('}', open);
+    if (close == std::string_view::npos) return false;
+    pattern.remove_prefix(close + 1);
+    path.remove_prefix(open);
+    // The capture is the path segment minus the pattern's literal suffix.
+    std::string_view segment = path.substr(0, path.find('/'));
+    std::string_view suffix = pattern.substr(0, pattern.find('/'));
+    if (!segment.ends_with(suffix)) return false;
+    *capture = segment.substr(0, segment.size() - suffix.size());
+    path.remove_prefix(segment.size());
+    pattern.remove_prefix(suffix.size());
+  }
+}
+
+std::optional<std::string> unknown_param(std::string_view query, std::string_view params) {
+  for (const auto& [name, value] : parse_form(query)) {
+    if (!takes_param(params, name)) return name;
+  }
+  return std::nullopt;
+}
+
+std::string known_params(std::string_view query, std::string_view params) {
+  std::string kept;
+  while (!query.empty()) {
+    std::string_view piece = query.substr(0, query.find('&'));
+    query.remove_prefix(std::min(query.size(), piece.size() + 1));
+    if (piece.empty()) continue;
+    if (!takes_param(params, url_decode(piece.substr(0, piece.find('='))))) continue;
+    if (!kept.empty()) kept += '&';
+    kept += piece;
+  }
+  return kept;
+}
+
+Response route(const HttpRequest& request, App& app, std::string_view* pattern) noexcept {
+  std::string_view ignored;
+  if (pattern == nullptr) pattern = &ignored;
+  *pattern = {};
   try {
-    return dispatch(request, app);
+    return dispatch(request, app, pattern);
   } catch (const std::exception& e) {
     log::error("500: ", request.method, " ", request.path, ": ", e.what());
   } catch (...) {
