@@ -183,6 +183,11 @@ Result<Config> load_config() {
   }
   config.redis.min_replicas = static_cast<int>(min_replicas);
   if (const char* token = std::getenv("PI_ADMIN_TOKEN")) config.admin_token = token;
+  if (const char* allow = std::getenv("PI_METRICS_ALLOW")) {
+    auto list = AddressList::parse(allow);
+    if (!list.ok()) return Status::invalid_argument("PI_METRICS_ALLOW: " + list.status().message());
+    config.metrics_allow = std::move(*list);
+  }
   if (const char* origins = std::getenv("PI_ALLOWED_ORIGINS")) {
     config.allowed_origins = split_origins(origins);
   }

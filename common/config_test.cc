@@ -54,6 +54,22 @@ TEST(LoadConfig, RejectsBadEnvironmentWithItsName) {
   unsetenv("PI_MAX_DIGITS");
 }
 
+TEST(LoadConfig, ReadsTheMetricsAllowList) {
+  setenv("PI_METRICS_ALLOW", "10.0.0.0/8, host.example", 1);
+  auto bad = load_config();
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("PI_METRICS_ALLOW"), std::string::npos);
+  EXPECT_NE(bad.status().message().find("host.example"), std::string::npos);
+  setenv("PI_METRICS_ALLOW", "10.0.0.0/8, 192.168.1.7", 1);
+  auto config = load_config();
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_TRUE(config->metrics_allow.contains("10.9.8.7"));
+  EXPECT_TRUE(config->metrics_allow.contains("192.168.1.7"));
+  EXPECT_FALSE(config->metrics_allow.contains("192.168.1.8"));
+  unsetenv("PI_METRICS_ALLOW");
+  EXPECT_TRUE(load_config()->metrics_allow.empty());
+}
+
 TEST(ParseHostPorts, ReadsCommaOrSpaceSeparatedLists) {
   auto list = parse_host_ports("10.0.0.1:26379, 10.0.0.2:26380 [::1]:26381");
   ASSERT_TRUE(list.ok()) << list.status().message();

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pidigits/address.h"
 #include "pidigits/flags.h"  // parse_uint, HostPort
 #include "pidigits/status.h"
 
@@ -60,6 +61,9 @@ struct Config {
   // PI_ALLOWED_ORIGINS: comma-separated origins ("https://example.org") that
   // may send state-changing requests and open WebSockets besides the page's own.
   std::vector<std::string> allowed_origins;
+  // PI_METRICS_ALLOW: addresses and networks (besides loopback) that may read
+  // GET /metrics, e.g. "10.0.0.0/8, 192.168.1.7".
+  AddressList metrics_allow;
   uint64_t digits_chunk_bytes = 64ull << 20;  // PI_DIGITS_CHUNK_BYTES
   // Memory one task may use, in bytes: PI_WORKER_MEMORY_MB, by default 3/4 of
   // this machine's memory divided by PI_WORKERS (default: cores).
