@@ -79,7 +79,7 @@ TEST_F(LifecycleTest, LibraryIsLoadedAndCallableByName) {
   Reply r = redis_->command({"FUNCTION", "LIST", "LIBRARYNAME", "pidigits"});
   ASSERT_TRUE(r.ok());
   Reply v = redis_->command({"FCALL_RO", "pi_version", "0"});
-  EXPECT_EQ(v.string().value_or(""), "3");  // redis/lifecycle.lua pi_version
+  EXPECT_EQ(v.string().value_or(""), "4");  // redis/lifecycle.lua pi_version
 }
 
 TEST_F(LifecycleTest, RegisterQueuesWithVersionOneAndOneEvent) {
@@ -435,6 +435,33 @@ TEST_F(LifecycleTest, EstimatesFollowThePaceOfRecentComputations) {
   const double pace = std::stod(get(std::string(keys::eta_pace())));
   EXPECT_GT(pace, 1.1);  // 1 + 0.3 * (1.5 - 1) = 1.15, plus the test's own delays
   EXPECT_LT(pace, 1.4);
+}
+
+// pi:metrics, kept by the life cycle so that any number of workers add up.
+TEST_F(LifecycleTest, MetricsCountComputedAndFailedTasksAndComputeTime) {
+  const std::string m(keys::metrics());
+  running(2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_TRUE(mark_calculated(*redis_, kWorker, 2, "computed", Usage{}).value());
+  EXPECT_EQ(hget(m, "tasks_computed_total"), "1");
+  EXPECT_EQ(hget(m, "compute_seconds_count"), "1");
+  const double sum = std::stod(hget(m, "compute_seconds_sum"));
+  EXPECT_GE(sum, 0.2);
+  EXPECT_LT(sum, 1.0);
+  EXPECT_EQ(hget(m, "compute_seconds_bucket|0.1"), "0");  // every bucket is written
+  EXPECT_EQ(hget(m, "compute_seconds_bucket|1"), "1");
+  EXPECT_EQ(hget(m, "compute_seconds_bucket|14400"), "1");
+
+  running(3);  // answered from stored digits: not a computation
+  ASSERT_TRUE(mark_calculated(*redis_, kWorker, 3, "cached", Usage{}).value());
+  EXPECT_EQ(hget(m, "tasks_computed_total"), "1");
+  EXPECT_EQ(hget(m, "tasks_failed_total"), "");
+
+  running(4);
+  ASSERT_TRUE(fail_task(*redis_, kWorker, 4, "boom").value());
+  EXPECT_EQ(hget(m, "tasks_failed_total"), "1");
+  EXPECT_FALSE(fail_task(*redis_, kWorker, 4, "again").value());  // refused: not counted
+  EXPECT_EQ(hget(m, "tasks_failed_total"), "1");
 }
 
 TEST_F(LifecycleTest, ReaperRequeuesOnlyDeadWorkersTasks) {

@@ -73,6 +73,7 @@ local function staging_key(worker, k) return 'pi:staging:' .. worker .. ':' .. k
 local function staged_key(worker) return 'pi:staged:' .. worker end
 local function client_active_key(client) return 'pi:client:' .. client .. ':active' end
 local function client_today_key(client) return 'pi:client:' .. client .. ':today' end
+local METRICS = 'pi:metrics'
 
 -- Fields a task hash may hold beside <stage>_at; cleared when a task starts over.
 local RUN_FIELDS = {'phase', 'source', 'digit', 'error', 'cpu_ms', 'peak_rss_bytes',
@@ -89,6 +90,20 @@ local function load(n)
   local task = {}
   for i = 1, #flat, 2 do task[flat[i]] = flat[i + 1] end
   return task
+end
+
+-- Service-wide figures of GET /metrics, kept here so that any number of workers add up:
+-- tasks_computed_total and the compute_seconds histogram (pi_calculated, from taken_at; fields
+-- compute_seconds_bucket|<le>, cumulative, all written by the first observation, _count, _sum),
+-- tasks_failed_total (change_stage, on entering error).
+local COMPUTE_BOUNDS = {'0.1', '1', '10', '60', '600', '3600', '14400'}
+local function observe_compute(seconds)
+  redis.call('HINCRBY', METRICS, 'tasks_computed_total', 1)
+  redis.call('HINCRBY', METRICS, 'compute_seconds_count', 1)
+  redis.call('HINCRBYFLOAT', METRICS, 'compute_seconds_sum', seconds)
+  for _, le in ipairs(COMPUTE_BOUNDS) do
+    redis.call('HINCRBY', METRICS, 'compute_seconds_bucket|' .. le, seconds <= tonumber(le) and 1 or 0)
+  end
 end
 
 local function hash_reply(n)
@@ -293,6 +308,7 @@ local function change_stage(n, task, stage, fields, now)
     end
     redis.call('HINCRBY', COUNTS, after, 1)
     redis.call('ZADD', status_index(after), task.id, n)
+    if after == 'error' then redis.call('HINCRBY', METRICS, 'tasks_failed_total', 1) end
     local client = task.client
     if client and client ~= '' then
       if ACTIVE[after] then
@@ -551,7 +567,10 @@ local function pi_calculated(_, args)
     fields[#fields + 1] = args[5]
   end
   local now = now_ms()
-  if args[3] == 'computed' then learn_pace(task, now) end
+  if args[3] == 'computed' then
+    learn_pace(task, now)
+    observe_compute(math.max(0, now - (tonumber(task.taken_at) or now)) / 1000)
+  end
   change_stage(n, task, 'calculated', fields, now)
   return 'ok'
 end
@@ -775,7 +794,7 @@ local function pi_upgrade(_, args)
 end
 
 -- FCALL_RO pi_version 0 -> the library's version; processes reload a library that differs.
-local function pi_version() return '3' end
+local function pi_version() return '4' end
 
 redis.register_function('pi_register', pi_register)
 redis.register_function('pi_cancel', pi_cancel)

@@ -107,4 +107,25 @@ inline std::string staged(std::string_view worker) {
   return "pi:staged:" + std::string(worker);
 }
 
+// Hash: service-wide figures of GET /metrics that no single process knows.
+// tasks_computed_total, tasks_failed_total and the compute_seconds histogram
+// (compute_seconds_bucket|<le>, _count, _sum) are written inside lifecycle.lua
+// (pi_calculated, change_stage), relay_dropped_total by every pi-relay
+// (HINCRBY). Read by pi-fcgi's /metrics. Kept until FLUSHDB.
+inline std::string_view metrics() { return "pi:metrics"; }
+
+// Hash: HTTP request counts and durations, HINCRBYed about once a second by
+// every pi-fcgi process (fcgi-app/request_metrics.h lists the fields).
+inline std::string_view metrics_http() { return "pi:metrics:http"; }
+
+// Set of relay ids (host:pid) that report their client count; read by
+// /metrics, which drops ids whose count key has expired.
+inline std::string_view relays() { return "pi:metrics:relays"; }
+
+// String with a TTL (15 s): the number of WebSocket clients of one pi-relay,
+// refreshed every second by it; gone when that relay is.
+inline std::string relay_clients(std::string_view relay) {
+  return "pi:metrics:relay:" + std::string(relay);
+}
+
 }  // namespace pidigits::keys
