@@ -2,6 +2,7 @@
 
 #include "api.h"
 #include "form.h"
+#include "metrics_endpoint.h"
 #include "pages.h"
 #include "pidigits/log.h"
 #include "validation.h"
@@ -11,10 +12,11 @@ namespace {
 // Methods of a route, as bits. kGet includes HEAD.
 enum Method : unsigned { kGet = 1, kPost = 2, kDelete = 4 };
 
-// kApi: JSON errors; a query parameter the route does not take is a 400.
-// kPage: HTML errors; unknown query parameters are dropped before the handler
-// sees them (links from elsewhere may carry tracking parameters).
-enum class Kind { kApi, kPage };
+// What a query parameter the route does not take gets: the API refuses it
+// (400: a misspelt parameter must not be silently ignored); pages and probes
+// drop it before the handler sees it (links from elsewhere carry tracking
+// parameters, monitors cache-busting ones).
+enum class Unknown { kRefused, kDropped };
 
 // The capture of the pattern ("" for a pattern without one), unvalidated.
 using Handler = Response (*)(const HttpRequest& request, App& app, std::string_view capture);
@@ -24,7 +26,7 @@ struct Route {
   unsigned methods;          // Method bits
   Handler handler;
   std::string_view params;   // the query parameters taken, comma-separated
-  Kind kind;
+  Unknown unknown;           // what other query parameters get
 };
 
 // Adapts a handler that takes no capture.
@@ -36,16 +38,17 @@ Response whole(const HttpRequest& request, App& app, std::string_view) {
 // The first row whose pattern and method match is taken, so "/pi/{n}.txt"
 // comes before "/pi/{n}" (which matches "/pi/5.txt" too).
 constexpr Route kRoutes[] = {
-    {"/", kGet, whole<index_page>, "limit,before,status", Kind::kPage},
-    {"/healthz", kGet, whole<healthz>, "", Kind::kApi},
-    {"/api/tasks", kGet, whole<get_tasks>, "limit,before,status", Kind::kApi},
-    {"/api/tasks", kPost, whole<post_task>, "", Kind::kApi},
-    {"/api/tasks/{n}", kGet, get_task, "", Kind::kApi},
-    {"/api/tasks/{n}", kDelete, delete_task, "", Kind::kApi},
-    {"/api/tasks/{n}/cancel", kPost, cancel_task, "", Kind::kApi},
-    {"/api/tasks/{n}/retry", kPost, retry_task, "", Kind::kApi},
-    {"/pi/{n}.txt", kGet, pi_text, "", Kind::kPage},
-    {"/pi/{n}", kGet, pi_page, "from", Kind::kPage},
+    {"/", kGet, whole<index_page>, "limit,before,status", Unknown::kDropped},
+    {"/healthz", kGet, whole<healthz>, "", Unknown::kDropped},
+    {"/metrics", kGet, whole<metrics_page>, "", Unknown::kDropped},
+    {"/api/tasks", kGet, whole<get_tasks>, "limit,before,status", Unknown::kRefused},
+    {"/api/tasks", kPost, whole<post_task>, "", Unknown::kRefused},
+    {"/api/tasks/{n}", kGet, get_task, "", Unknown::kRefused},
+    {"/api/tasks/{n}", kDelete, delete_task, "", Unknown::kRefused},
+    {"/api/tasks/{n}/cancel", kPost, cancel_task, "", Unknown::kRefused},
+    {"/api/tasks/{n}/retry", kPost, retry_task, "", Unknown::kRefused},
+    {"/pi/{n}.txt", kGet, pi_text, "", Unknown::kDropped},
+    {"/pi/{n}", kGet, pi_page, "from", Unknown::kDropped},
 };
 
 unsigned method_bit(std::string_view method) {
@@ -156,7 +159,7 @@ Response dispatch(const HttpRequest& request, App& app, std::string_view* patter
   if (allowed == 0) return not_found(request, app);
   if (chosen == nullptr) return method_not_allowed(request, allowed);
   *pattern = chosen->pattern;
-  if (chosen->kind == Kind::kApi) {
+  if (chosen->unknown == Unknown::kRefused) {
     if (auto name = unknown_param(request.query, chosen->params)) {
       return json_error(400, "unknown parameter " + quote_for_message(*name) + " on " +
                                  quote_for_message(request.path) + "; it takes " +

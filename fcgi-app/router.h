@@ -1,16 +1,17 @@
 // Maps (method, path) to a handler through one table (kRoutes in router.cc):
 // a row is a path pattern, the methods it answers, its handler, the query
-// parameters it takes and whether it is part of the API or a page. Adding a
+// parameters it takes and what other parameters get (refused or dropped). Adding a
 // route is adding a row. Routes, as built:
 //   GET  /               index page            GET  /pi/N, /pi/N.txt  digits
 //   GET  /api/tasks      task list             POST /api/tasks        create a task
 //   GET  /api/tasks/N    one task              DELETE /api/tasks/N    delete (operator)
 //   POST /api/tasks/N/cancel, /api/tasks/N/retry                      change a task
-//   GET  /healthz        Redis check
+//   GET  /healthz        Redis check           GET  /metrics          Prometheus text
 // HEAD is answered like GET without the body. A wrong method on a known path
 // gets 405 with Allow listing every method of that path; an unknown path 404
 // (JSON under /api/, an HTML page elsewhere). An API route refuses a query
-// parameter it does not take (400 naming it); a page ignores it.
+// parameter it does not take (400 naming it); a page, /healthz and /metrics
+// ignore it.
 #pragma once
 
 #include <optional>

@@ -13,12 +13,16 @@
 #include "pidigits/process.h"
 #include "render_cache.h"
 #include "request.h"
+#include "request_metrics.h"
 #include "response.h"
 #include "router.h"
 
 namespace pidigits::fcgi {
 namespace {
 constexpr auto kRedisTimeout = std::chrono::seconds(5);
+// How often the child adds its request figures to pi:metrics:http.
+constexpr auto kMetricsFlushEvery = std::chrono::seconds(1);
+constexpr auto kMetricsRedisTimeout = std::chrono::seconds(1);
 
 // Waits until the listening socket has a connection or kAcceptPollMs passed.
 // False when the socket is unusable (the thread should stop).
@@ -33,7 +37,8 @@ bool wait_readable(int listen_fd, bool* ready) {
   return true;
 }
 
-void serve(int listen_fd, const Config& config, const TemplateTexts& texts, RenderCaches& cache) {
+void serve(int listen_fd, const Config& config, const TemplateTexts& texts, RenderCaches& cache,
+           RequestMetrics& metrics) {
   RedisClient redis(config.redis, kRedisTimeout);
   Templates templates(texts);
   App app{config, redis, templates, cache};
@@ -55,9 +60,13 @@ void serve(int listen_fd, const Config& config, const TemplateTexts& texts, Rend
       }
       continue;
     }
+    const auto started = std::chrono::steady_clock::now();
     HttpRequest http = read_request(request);
-    Response response = route(http, app);
+    std::string_view pattern;
+    Response response = route(http, app, &pattern);
     write_response(request.out, response, http.method == "HEAD");
+    metrics.record(pattern, response.status,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     // libfcgi closes a connection gracefully: shutdown, then wait until the
     // web server closes its end, so that data still arriving cannot make our
     // side answer with a reset that would discard the response. When the
@@ -73,9 +82,9 @@ void serve(int listen_fd, const Config& config, const TemplateTexts& texts, Rend
 // Exceptions never leave a thread: an unexpected one stops this process and
 // the master starts a fresh one.
 void serve_thread(int listen_fd, const Config& config, const TemplateTexts& texts,
-                  RenderCaches& cache) {
+                  RenderCaches& cache, RequestMetrics& metrics) {
   try {
-    serve(listen_fd, config, texts, cache);
+    serve(listen_fd, config, texts, cache, metrics);
   } catch (const std::exception& e) {
     log::error("request thread failed: ", e.what());
     request_shutdown();
@@ -95,18 +104,29 @@ int run_child(int listen_fd, int threads, const Config& config, const TemplateTe
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   RenderCaches cache;
+  RequestMetrics metrics;
   std::vector<std::thread> pool;
   pool.reserve(threads);
   for (int i = 0; i < threads; ++i) {
     pool.emplace_back(serve_thread, listen_fd, std::cref(config), std::cref(texts),
-                      std::ref(cache));
+                      std::ref(cache), std::ref(metrics));
   }
+  // The main thread waits for a stop signal and, meanwhile, flushes the
+  // request figures (request_metrics.h) on a connection of its own, with a
+  // short timeout: a stalled Redis must not hold up a stop for long.
+  RedisClient redis(config.redis, kMetricsRedisTimeout);
+  auto next_flush = std::chrono::steady_clock::now() + kMetricsFlushEvery;
   while (!shutdown_requested()) {
     timespec wait{0, kAcceptPollMs * 1'000'000L};
     if (sigtimedwait(&stop_signals, nullptr, &wait) > 0) request_shutdown();
+    if (std::chrono::steady_clock::now() >= next_flush) {
+      metrics.flush(redis);
+      next_flush = std::chrono::steady_clock::now() + kMetricsFlushEvery;
+    }
   }
   FCGX_ShutdownPending();
   for (auto& thread : pool) thread.join();
+  metrics.flush(redis);
   log::info("child stopped");
   return 0;
 }
