@@ -16,6 +16,7 @@
 
 #include "fd_limit.h"
 #include "listener.h"
+#include "metrics_reporter.h"
 #include "net.h"
 #include "origin_policy.h"
 #include "pidigits/config.h"
@@ -127,6 +128,9 @@ int main(int argc, char** argv) {
     addresses += (addresses.empty() ? "" : " and ") + address.text;
   }
   Subscriber redis(config->redis, state);
+  MetricsReporter reporter(config->redis, [state] {
+    return MetricsReporter::Figures{state->clients(), state->dropped()};
+  });
 
   net::signal_set signals(ioc, SIGINT, SIGTERM);
   Timer drain_timer(ioc.get_executor());
@@ -146,8 +150,10 @@ int main(int argc, char** argv) {
             ", at most ", max_clients,
             " clients, origins allowed besides the page's own:", listed.empty() ? " none" : listed);
   redis.start();
+  reporter.start();
   ioc.run();
   redis.join();
+  reporter.stop();
   log::info("stopped");
   return 0;
 }

@@ -7,6 +7,7 @@ namespace pidigits::relay {
 void SharedState::join(WebsocketSession* session) {
   slots_.emplace(session, sessions_.size());
   sessions_.push_back(session);
+  clients_.store(sessions_.size(), std::memory_order_relaxed);
 }
 
 void SharedState::leave(WebsocketSession* session) {
@@ -19,6 +20,7 @@ void SharedState::leave(WebsocketSession* session) {
     slots_[sessions_[slot]] = slot;
   }
   sessions_.pop_back();
+  clients_.store(sessions_.size(), std::memory_order_relaxed);
 }
 
 void SharedState::send(std::string message) {

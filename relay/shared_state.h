@@ -51,7 +51,9 @@ class SharedState : public std::enable_shared_from_this<SharedState> {
 
   // io thread: a client dropped for not keeping up (pidigits_relay_dropped_total).
   void count_dropped() { ++dropped_; }
-  uint64_t dropped() const { return dropped_; }
+  // Any thread (the metrics reporter's too).
+  uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+  std::size_t clients() const { return clients_.load(std::memory_order_relaxed); }
 
   // Written by the subscriber thread, read on the io thread (/healthz).
   void set_redis_connected(bool connected) { redis_connected_.store(connected); }
@@ -69,7 +71,9 @@ class SharedState : public std::enable_shared_from_this<SharedState> {
   // finds a leaving session's slot, which the last one then takes over.
   std::vector<WebsocketSession*> sessions_;
   std::unordered_map<WebsocketSession*, std::size_t> slots_;
-  uint64_t dropped_ = 0;
+  // Written on the io thread, read on any (MetricsReporter).
+  std::atomic<uint64_t> dropped_{0};
+  std::atomic<std::size_t> clients_{0};  // sessions_.size()
 
   std::atomic<bool> redis_connected_{false};
 };
