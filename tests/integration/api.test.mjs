@@ -155,6 +155,50 @@ test('wrong methods, unknown tasks and paths answer 405/404 with JSON', async ()
   assert.equal((await fetch(`${stack.url}/pi/19999999.txt`)).status, 404);
 });
 
+test('the router: 405 with every method of the path in Allow, 400 for unknown API parameters, 404 for extra segments', async () => {
+  await stack.submit(1000);
+  for (const [method, path, allow] of [
+    ['GET', '/api/tasks/1000/cancel', 'POST'],
+    ['DELETE', '/api/tasks/1000/retry', 'POST'],
+    ['PUT', '/api/tasks/1000', 'GET, HEAD, DELETE'],
+    ['PATCH', '/api/tasks', 'GET, HEAD, POST'],
+    ['POST', '/pi/1000', 'GET, HEAD'],
+    ['POST', '/metrics', 'GET, HEAD'],
+  ]) {
+    const res = await fetch(`${stack.url}${path}`, { method });
+    assert.equal(res.status, 405, `${method} ${path}`);
+    assert.equal(res.headers.get('allow'), allow, `${method} ${path}`);
+    assert.match((await res.json()).error, new RegExp(`use ${allow}`));
+  }
+  const head = await fetch(`${stack.url}/api/tasks/1000/cancel`, { method: 'HEAD' });
+  assert.equal(head.status, 405);
+  assert.equal(head.headers.get('allow'), 'POST');
+
+  const unknown = await fetch(`${stack.url}/api/tasks?limit=2&sort=n`);
+  assert.equal(unknown.status, 400);
+  assert.match((await unknown.json()).error, /unknown parameter "sort"/);
+  const onTask = await fetch(`${stack.url}/api/tasks/1000?verbose=1`);
+  assert.equal(onTask.status, 400);
+  assert.match((await onTask.json()).error, /unknown parameter "verbose".*takes no query parameters/);
+  const post = await fetch(`${stack.url}/api/tasks?n=5`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"n": 6}',
+  });
+  assert.equal(post.status, 400);
+  assert.equal(stack.redisRaw('EXISTS', 'pi:task:6'), '0');
+  // Pages ignore what they do not take.
+  assert.equal((await fetch(`${stack.url}/?utm_source=x`)).status, 200);
+  assert.equal((await fetch(`${stack.url}/pi/1000?ref=x`)).status, 200);
+  assert.equal((await fetch(`${stack.url}/healthz?ts=1`)).status, 200);
+
+  for (const path of ['/api/tasks/1000/cancel/now', '/api/tasks/1000/x', '/pi/1000/2', '/pi/10.txt/x']) {
+    const res = await fetch(`${stack.url}${path}`);
+    assert.equal(res.status, 404, path);
+  }
+  const extra = await fetch(`${stack.url}/api/tasks/1000/cancel/now`, { method: 'POST' });
+  assert.equal(extra.status, 404);
+  assert.ok((await extra.json()).error);
+});
+
 test('pages: the index lists tasks, /pi/N marks the N-th digit, values are escaped', async () => {
   await stack.submit(50);
   await stack.waitDone(50);
@@ -173,10 +217,14 @@ test('pages: the index lists tasks, /pi/N marks the N-th digit, values are escap
   const bigHtml = await big.text();
   assert.ok(bigHtml.length < 400000, `a window, not the whole: ${bigHtml.length} bytes`);
   assert.match(bigHtml, /<mark/);
-  // A path with markup is refused, and nothing from it is echoed unescaped.
+  // A path with markup is refused, and nothing from it is echoed unescaped: 404 here, since
+  // the decoded "</script>" makes a second path segment; 400 for one segment that is no n.
   const evil = await fetch(`${stack.url}/pi/%3Cscript%3Ealert(1)%3C%2Fscript%3E`);
-  assert.equal(evil.status, 400);
+  assert.equal(evil.status, 404);
   assert.doesNotMatch(await evil.text(), /<script>alert/);
+  const bold = await fetch(`${stack.url}/pi/%3Cb%3Ealert(1)`);
+  assert.equal(bold.status, 400);
+  assert.doesNotMatch(await bold.text(), /<b>alert/);
 });
 
 test('/healthz answers 200 with Redis up', async () => {
