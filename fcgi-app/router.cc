@@ -1,5 +1,7 @@
 #include "router.h"
 
+#include <algorithm>
+
 #include "api.h"
 #include "form.h"
 #include "metrics_endpoint.h"
