@@ -70,8 +70,8 @@ Result<AddressList> AddressList::parse(std::string_view text) {
     if (slash != std::string_view::npos) {
       std::string_view digits = item.substr(slash + 1);
       auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), bits);
-      if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
-          bits < 0 || bits > max_bits) {
+      if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || bits < 0 ||
+          bits > max_bits) {
         return bad("the prefix length must be 0 to " + std::to_string(max_bits));
       }
     }

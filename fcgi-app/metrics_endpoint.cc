@@ -25,7 +25,8 @@ double number(const std::map<std::string, std::string>& hash, const std::string&
 Histogram histogram_of(const std::map<std::string, std::string>& hash, const std::string& name) {
   const std::string prefix = name + "_bucket|";
   std::vector<std::pair<double, uint64_t>> buckets;
-  for (auto it = hash.lower_bound(prefix); it != hash.end() && it->first.starts_with(prefix); ++it) {
+  for (auto it = hash.lower_bound(prefix); it != hash.end() && it->first.starts_with(prefix);
+       ++it) {
     char* end = nullptr;
     const char* le = it->first.c_str() + prefix.size();
     double bound = std::strtod(le, &end);
@@ -114,9 +115,10 @@ std::string render_metrics(const MetricsSnapshot& s) {
     std::string_view rest = std::string_view(field).substr(kRequests.size());
     size_t bar = rest.find('|');
     if (bar == std::string_view::npos) continue;
-    m.sample("pidigits_http_requests_total",
-             {{"route", std::string(rest.substr(bar + 1))}, {"code", std::string(rest.substr(0, bar))}},
-             number(s.http, field));
+    m.sample(
+        "pidigits_http_requests_total",
+        {{"route", std::string(rest.substr(bar + 1))}, {"code", std::string(rest.substr(0, bar))}},
+        number(s.http, field));
   }
   m.family("pidigits_http_request_duration_seconds", "histogram",
            "Time pi-fcgi took to answer HTTP requests.");
@@ -133,8 +135,10 @@ std::string render_metrics(const MetricsSnapshot& s) {
 // GET /metrics -> 200 text | 403 | 503
 Response metrics_page(const HttpRequest& request, App& app) {
   if (!is_loopback(request.client) && !app.config.metrics_allow.contains(request.client)) {
-    return json_error(403, "metrics are served to loopback and PI_METRICS_ALLOW addresses only, "
-                           "not to " + quote_for_message(request.client));
+    return json_error(403,
+                      "metrics are served to loopback and PI_METRICS_ALLOW addresses only, "
+                      "not to " +
+                          quote_for_message(request.client));
   }
   auto snapshot = read_snapshot(app.redis);
   if (!snapshot.ok()) return redis_unavailable_json("metrics", snapshot.status().message());

@@ -35,8 +35,8 @@ TEST(RenderMetrics, ReadsHistogramsAndRequestLabelsFromTheHashes) {
   s.queue_length = 2;
   s.workers = 3;
   s.service = {{"compute_seconds_bucket|10", "3"}, {"compute_seconds_bucket|0.1", "1"},
-               {"compute_seconds_bucket|1", "2"}, {"compute_seconds_count", "4"},
-               {"compute_seconds_sum", "31.5"}, {"tasks_computed_total", "4"},
+               {"compute_seconds_bucket|1", "2"},  {"compute_seconds_count", "4"},
+               {"compute_seconds_sum", "31.5"},    {"tasks_computed_total", "4"},
                {"relay_dropped_total", "2"}};
   s.http = {{"requests|201|/api/tasks", "5"}, {"requests|404|none", "1"}};
   s.relay_clients = 7;
@@ -51,8 +51,8 @@ TEST(RenderMetrics, ReadsHistogramsAndRequestLabelsFromTheHashes) {
         "pidigits_compute_seconds_sum 31.5\n"
         "pidigits_compute_seconds_count 4",
         "pidigits_http_requests_total{route=\"/api/tasks\",code=\"201\"} 5",
-        "pidigits_http_requests_total{route=\"none\",code=\"404\"} 1",
-        "pidigits_relay_clients 7", "pidigits_relay_dropped_total 2"}) {
+        "pidigits_http_requests_total{route=\"none\",code=\"404\"} 1", "pidigits_relay_clients 7",
+        "pidigits_relay_dropped_total 2"}) {
     EXPECT_TRUE(has_line(text, line)) << line << "\n" << text;
   }
 }
@@ -136,7 +136,8 @@ TEST_F(MetricsEndpointTest, AFailedFlushKeepsItsFiguresForTheNext) {
                       std::chrono::milliseconds(200));
   EXPECT_FALSE(metrics.flush(nowhere).ok());
   ASSERT_TRUE(metrics.flush(*redis_).ok());
-  EXPECT_TRUE(has_line(get("127.0.0.1").body, "pidigits_http_requests_total{route=\"/\",code=\"200\"} 1"));
+  EXPECT_TRUE(
+      has_line(get("127.0.0.1").body, "pidigits_http_requests_total{route=\"/\",code=\"200\"} 1"));
 }
 
 TEST_F(MetricsEndpointTest, RelayClientCountsAreSummedAndExpiredRelaysForgotten) {

@@ -19,7 +19,9 @@ TEST(MetricsText, ValuesAreShortestText) {
 }
 
 TEST(MetricsText, LabelValuesAreEscaped) {
-  EXPECT_EQ(escape_label(R"(a"b\c)" "\n"), R"(a\"b\\c\n)");
+  EXPECT_EQ(escape_label(R"(a"b\c)"
+                         "\n"),
+            R"(a\"b\\c\n)");
   MetricsText m;
   m.family("x_total", "counter", "Things.\nMore \\ things.");
   m.sample("x_total", {{"route", "/pi/{n}"}, {"code", "200"}}, 7);

@@ -16,8 +16,8 @@ void RequestMetrics::Figures::add(const Figures& other) {
 }
 
 void RequestMetrics::record(std::string_view route, int code, double seconds) {
-  std::string field = "requests|" + std::to_string(code) + "|" +
-                      std::string(route.empty() ? kNoRoute : route);
+  std::string field =
+      "requests|" + std::to_string(code) + "|" + std::string(route.empty() ? kNoRoute : route);
   // The first bucket the duration fits; past the last, only +Inf (count) holds it.
   size_t bucket = std::lower_bound(kDurationBounds.begin(), kDurationBounds.end(), seconds) -
                   kDurationBounds.begin();

@@ -23,8 +23,8 @@
 namespace pidigits::fcgi {
 
 // Upper bounds in seconds of the request duration histogram's buckets.
-inline constexpr std::array<double, 12> kDurationBounds = {
-    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10};
+inline constexpr std::array<double, 12> kDurationBounds = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                           0.1,   0.25,   0.5,   1,    2.5,   10};
 
 // The route label of a request no route matched.
 inline constexpr std::string_view kNoRoute = "none";
@@ -38,7 +38,7 @@ class RequestMetrics {
 
  private:
   struct Figures {
-    std::map<std::string, uint64_t> requests;  // "requests|<code>|<route>" -> count
+    std::map<std::string, uint64_t> requests;                // "requests|<code>|<route>" -> count
     std::array<uint64_t, kDurationBounds.size()> buckets{};  // not cumulative here
     uint64_t count = 0;
     double sum = 0;

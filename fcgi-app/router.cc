@@ -27,8 +27,8 @@ struct Route {
   std::string_view pattern;  // see match_path()
   unsigned methods;          // Method bits
   Handler handler;
-  std::string_view params;   // the query parameters taken, comma-separated
-  Unknown unknown;           // what other query parameters get
+  std::string_view params;  // the query parameters taken, comma-separated
+  Unknown unknown;          // what other query parameters get
 };
 
 // Adapts a handler that takes no capture.
@@ -78,9 +78,9 @@ std::string allow_header(unsigned methods) {
 
 Response method_not_allowed(const HttpRequest& request, unsigned methods) {
   std::string allow = allow_header(methods);
-  Response response = json_error(405, "method " + quote_for_message(request.method) +
-                                          " is not allowed on " + quote_for_message(request.path) +
-                                          "; use " + allow);
+  Response response =
+      json_error(405, "method " + quote_for_message(request.method) + " is not allowed on " +
+                          quote_for_message(request.path) + "; use " + allow);
   response.headers.emplace_back("Allow", std::move(allow));
   return response;
 }

@@ -65,8 +65,9 @@ void serve(int listen_fd, const Config& config, const TemplateTexts& texts, Rend
     std::string_view pattern;
     Response response = route(http, app, &pattern);
     write_response(request.out, response, http.method == "HEAD");
-    metrics.record(pattern, response.status,
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    metrics.record(
+        pattern, response.status,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     // libfcgi closes a connection gracefully: shutdown, then wait until the
     // web server closes its end, so that data still arriving cannot make our
     // side answer with a reset that would discard the response. When the
@@ -108,8 +109,8 @@ int run_child(int listen_fd, int threads, const Config& config, const TemplateTe
   std::vector<std::thread> pool;
   pool.reserve(threads);
   for (int i = 0; i < threads; ++i) {
-    pool.emplace_back(serve_thread, listen_fd, std::cref(config), std::cref(texts),
-                      std::ref(cache), std::ref(metrics));
+    pool.emplace_back(serve_thread, listen_fd, std::cref(config), std::cref(texts), std::ref(cache),
+                      std::ref(metrics));
   }
   // The main thread waits for a stop signal and, meanwhile, flushes the
   // request figures (request_metrics.h) on a connection of its own, with a

@@ -27,7 +27,9 @@ MetricsReporter::MetricsReporter(RedisAddress address, std::function<Figures()> 
 
 MetricsReporter::~MetricsReporter() { stop(); }
 
-void MetricsReporter::start() { thread_ = std::thread([this] { run(); }); }
+void MetricsReporter::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void MetricsReporter::stop() {
   {
@@ -56,8 +58,8 @@ void MetricsReporter::run() {
       commands.push_back({"DEL", key});
       commands.push_back({"SREM", std::string(keys::relays()), id_});
     } else {
-      commands.push_back({"SET", key, std::to_string(now.clients), "EX",
-                          std::to_string(kClientsTtlSeconds)});
+      commands.push_back(
+          {"SET", key, std::to_string(now.clients), "EX", std::to_string(kClientsTtlSeconds)});
       commands.push_back({"SADD", std::string(keys::relays()), id_});
     }
     const uint64_t dropped = now.dropped - reported_dropped;
