@@ -49,9 +49,24 @@ Status unexpected(std::string_view function) {
 // The chunk size install() was given, for a reload by fcall().
 std::atomic<uint64_t> g_chunk_bytes{64ull << 20};
 
+// The version pi_version answers, read from the embedded source.
+std::string embedded_version() {
+  constexpr std::string_view kMarker = "pi_version() return '";
+  std::string_view source = library_source();
+  size_t at = source.find(kMarker);
+  if (at == std::string_view::npos) return {};
+  at += kMarker.size();
+  return std::string(source.substr(at, source.find('\'', at) - at));
+}
+
 // FUNCTION LOAD REPLACE, then pi_upgrade (cheap when there is nothing to do).
 Status load_library(RedisClient& redis) {
   Reply reply = redis.command({"FUNCTION", "LOAD", "REPLACE", library_source()});
+  if (!reply.ok() && reply.status().code() == Status::Code::kResourceExhausted) {
+    // Full: a library of this version (and its upgrade) is as good as a new load.
+    Reply loaded = redis.command({"FCALL_RO", "pi_version", "0"});
+    if (loaded.string().value_or("") == embedded_version()) return Status();
+  }
   if (!reply.ok()) return reply.status();
   reply = redis.command({"FCALL", "pi_upgrade", "0", std::to_string(g_chunk_bytes.load())});
   if (!reply.ok()) return reply.status();
@@ -384,6 +399,13 @@ Result<Store> store_result(RedisClient& redis, std::string_view worker, uint64_t
     return unexpected("pi_store");
   }
   return store;
+}
+
+Status stage_piece(RedisClient& redis, std::string_view worker, uint64_t k,
+                   std::string_view piece, bool first) {
+  // An abandoned staging (its worker died) goes away on its own after an hour.
+  Reply reply = fcall(redis, "pi_stage", {worker, num(k), piece, first ? "1" : "0", "3600000"});
+  return reply.ok() ? Status() : reply.status();
 }
 
 Result<bool> fail_task(RedisClient& redis, std::string_view worker, uint64_t n,

@@ -79,7 +79,7 @@ TEST_F(LifecycleTest, LibraryIsLoadedAndCallableByName) {
   Reply r = redis_->command({"FUNCTION", "LIST", "LIBRARYNAME", "pidigits"});
   ASSERT_TRUE(r.ok());
   Reply v = redis_->command({"FCALL_RO", "pi_version", "0"});
-  EXPECT_EQ(v.string().value_or(""), "3");  // redis/lifecycle.lua pi_version
+  EXPECT_EQ(v.string().value_or(""), "4");  // redis/lifecycle.lua pi_version
 }
 
 TEST_F(LifecycleTest, RegisterQueuesWithVersionOneAndOneEvent) {
@@ -521,6 +521,32 @@ TEST_F(LifecycleTest, AFullRedisRefusesWritesAndServesReads) {
   EXPECT_TRUE(list_tasks(*redis_, "", 0, 10).ok());
   ASSERT_TRUE(redis_->command({"CONFIG", "SET", "maxmemory", "0"}).ok());
   EXPECT_FALSE(task(2));
+}
+
+// Full (maxmemory, noeviction): the work already accepted still runs to its
+// end, and workers stay alive; only new work is refused.
+TEST_F(LifecycleTest, AFullRedisLetsAcceptedWorkFinish) {
+  running(40);
+  submit_task(41);
+  submit_task(42);
+  move_to(kWorker, 41);  // a BLMOVE just before Redis filled (BLMOVE itself is refused then)
+  ASSERT_TRUE(redis_->command({"CONFIG", "SET", "maxmemory", "1"}).ok());
+  ASSERT_EQ(redis_->command({"SET", "probe", "1"}).status().code(),
+            Status::Code::kResourceExhausted);
+  EXPECT_TRUE(send_heartbeat(*redis_, kWorker, "{}", 10'000).ok());
+  EXPECT_TRUE(report_progress(*redis_, kWorker, 40, 0.5, "series").value());
+  EXPECT_EQ(cancel_task(*redis_, 42, "", true)->outcome, CancelOutcome::kCancelled);
+  ASSERT_TRUE(mark_calculated(*redis_, kWorker, 40, "computed", Usage{}).value());
+  Staged staged = stage(std::string_view(kPi50, 44));
+  ASSERT_EQ(store_result(*redis_, kWorker, 40, staged)->outcome, StoreOutcome::kStored);
+  Take cached = take(kWorker, 41);
+  EXPECT_EQ(cached.outcome, TakeOutcome::kTaken);
+  EXPECT_TRUE(cached.cached);
+  EXPECT_TRUE(reap_worker(*redis_, kOther).ok());
+  EXPECT_TRUE(install(*redis_, 1 << 20).ok()) << "a restarted process starts on a full Redis";
+  ASSERT_TRUE(redis_->command({"CONFIG", "SET", "maxmemory", "0"}).ok());
+  EXPECT_EQ(task(40)->stage, Stage::kStored);
+  EXPECT_EQ(stored_digits(), std::string(kPi50, 44));
 }
 
 }  // namespace

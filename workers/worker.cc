@@ -37,12 +37,17 @@ uint64_t next_task(RedisClient& redis, const std::string& id, LoopState* state) 
   Reply reply =
       redis.command({"BLMOVE", keys::queue(), processing, "RIGHT", "LEFT", kBlockSeconds});
   if (!reply.ok()) {
-    if (!state->warned)
-      log::warn("cannot take from ", keys::queue(), ": ", reply.error(), "; backing off");
+    // Full (maxmemory): Redis refused the move before making it. Queued tasks
+    // wait for room; the running ones finish (their calls are allow-oom).
+    const bool full = reply.status().code() == Status::Code::kResourceExhausted;
+    if (!state->warned) {
+      log::warn("cannot take from ", keys::queue(), ": ", reply.error(),
+                full ? "; Redis is full, no new task until it has room" : "; backing off");
+    }
     state->warned = true;
-    // The move may have happened and only its reply been lost (a Redis stall
-    // past the timeout, a restart): the n would sit in our list unseen.
-    state->leftover = true;
+    // Otherwise the move may have happened and only its reply been lost (a
+    // Redis stall past the timeout, a restart): the n would sit in our list unseen.
+    state->leftover = state->leftover || !full;
     pause_unless_stopping(kBackoff);
     return 0;
   }

@@ -31,6 +31,8 @@ std::string_view library_source();
 
 // FUNCTION LOAD REPLACE, then pi_upgrade (data of older versions: per-status
 // counts, chunked digits with chunk_bytes). Every process calls it at start.
+// A full Redis refuses the load (OOM); that is fine when it already holds this
+// version of the library, so that a process restarted then still starts.
 Status install(RedisClient& redis, uint64_t chunk_bytes);
 
 // ---- pi-fcgi ----------------------------------------------------------------
@@ -184,6 +186,11 @@ struct Staged {
 // when the task is no longer ours), then calculated -> stored.
 Result<Store> store_result(RedisClient& redis, std::string_view worker, uint64_t n,
                            const Staged& staged);
+
+// pi_stage: appends piece to chunk k of worker's staged digits (first: the
+// chunk's first piece, replacing an older staging); works on a full Redis.
+Status stage_piece(RedisClient& redis, std::string_view worker, uint64_t k,
+                   std::string_view piece, bool first);
 
 // pi_fail. false: not ours any more (nothing changed but our processing list).
 Result<bool> fail_task(RedisClient& redis, std::string_view worker, uint64_t n,

@@ -1,0 +1,60 @@
+// Issue 9's hardening on the real stack: a full Redis (maxmemory).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Stack, waitFor } from './stack.mjs';
+
+function memoryInfo(stack) {
+  const info = stack.redisRaw('INFO', 'memory');
+  const field = (name) => Number(info.match(new RegExp(`^${name}:(\\d+)`, 'm'))[1]);
+  return { used: field('used_memory'), max: field('maxmemory'), policy: info.match(/^maxmemory_policy:(\S+)/m)[1] };
+}
+
+test('a full Redis: POST answers 507 with JSON, reads work, accepted work completes', async () => {
+  const stack = await Stack.start({ PI_REDIS_MAXMEMORY: '48mb', PI_WORKERS: '1' });
+  try {
+    const before = memoryInfo(stack);
+    assert.equal(before.max, 48 << 20);
+    assert.equal(before.policy, 'noeviction');
+    // Accepted before Redis fills: one running (its 8 MB of digits are staged
+    // and stored while Redis is full), one queued behind it, one to cancel.
+    const running = 8000000;
+    assert.equal((await stack.submit(running)).status, 201);
+    await waitFor(async () => (await stack.task(running))?.status === 'running', 20000, 'running');
+    assert.equal((await stack.submit(4321)).status, 201);
+    assert.equal((await stack.submit(4322)).status, 201);
+
+    // Fill it: SETRANGE makes a string that long from a command a few bytes
+    // long (a SET of that size would be refused: its query buffer counts).
+    const size = before.max - memoryInfo(stack).used + (1 << 20);
+    stack.redisRaw('SETRANGE', 'test:filler', String(size), 'x');
+    assert.match(stack.redisRaw('SET', 'test:probe', '1'), /OOM/, 'Redis is full');
+
+    const refused = await stack.submit(777);
+    assert.equal(refused.status, 507, refused.text);
+    assert.match(refused.json.error, /full/);
+    assert.equal(await stack.task(777), null);
+    for (const path of ['/healthz', '/api/tasks', `/api/tasks/${running}`, '/']) {
+      const res = await fetch(`${stack.url}${path}`);
+      assert.equal(res.status, 200, `GET ${path} while Redis is full`);
+    }
+    // The operator's cancel (and the owner's) still works.
+    assert.match(stack.redisRaw('FCALL', 'pi_cancel', '0', '4322', '', '1'), /cancelled/);
+
+    const done = await stack.waitDone(running, 180000);
+    assert.equal(done.attempts, 1, 'no attempt lost to the full Redis');
+    assert.equal((await stack.task(4322)).status, 'cancelled');
+    const text = await fetch(`${stack.url}/pi/${running}.txt`, { headers: { Range: 'bytes=-5' } });
+    assert.equal(text.status, 206);
+    assert.equal((await text.text()).at(-1), String(done.digit));
+    assert.match(stack.log, /Redis is full, no new task until it has room/);
+    assert.doesNotMatch(stack.log, /heartbeat failed|requeued/, 'workers stayed alive and kept their task');
+    // Queued tasks wait for room rather than grow Redis further.
+    assert.equal((await stack.task(4321)).status, 'queued');
+
+    stack.redisRaw('DEL', 'test:filler');
+    assert.equal((await stack.waitDone(4321, 30000)).source, 'cached');
+    assert.equal((await stack.submit(777)).status, 201, 'room again: tasks are accepted');
+  } finally {
+    await stack.stop();
+  }
+});
