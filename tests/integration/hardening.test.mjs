@@ -1,4 +1,5 @@
-// Issue 9's hardening on the real stack: a full Redis (maxmemory).
+// Issue 9's hardening on the real stack: a full Redis (maxmemory), and
+// client addresses behind a trusted proxy.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Stack, waitFor } from './stack.mjs';
@@ -54,6 +55,35 @@ test('a full Redis: POST answers 507 with JSON, reads work, accepted work comple
     stack.redisRaw('DEL', 'test:filler');
     assert.equal((await stack.waitDone(4321, 30000)).source, 'cached');
     assert.equal((await stack.submit(777)).status, 201, 'room again: tasks are accepted');
+  } finally {
+    await stack.stop();
+  }
+});
+
+// Client A fills its quota of active tasks; does client B still get in?
+async function clientsSeen(stack) {
+  const post = (n, forwardedFor) => stack.post(JSON.stringify({ n }),
+    { 'Content-Type': 'application/json', 'X-Forwarded-For': forwardedFor });
+  // Large enough to stay queued or running while the test looks.
+  assert.equal((await post(30000001, '203.0.113.1')).status, 201);
+  assert.equal((await post(30000002, '203.0.113.1')).status, 201);
+  const third = await post(30000003, '203.0.113.1');
+  assert.equal(third.status, 429, third.text);
+  assert.match(third.json.error, /2/, 'the error names the limit');
+  return (await post(30000004, '198.51.100.7')).status === 201 ? 2 : 1;
+}
+
+test('PI_TRUSTED_PROXIES: X-Forwarded-For names the client only behind a trusted proxy', async () => {
+  const limits = { PI_WORKERS: '1', PI_MAX_QUEUED_PER_CLIENT: '2' };
+  let stack = await Stack.start({ ...limits, PI_TRUSTED_PROXIES: '127.0.0.1' });
+  try {
+    assert.equal(await clientsSeen(stack), 2, 'two forwarded addresses are two clients');
+  } finally {
+    await stack.stop();
+  }
+  stack = await Stack.start(limits);
+  try {
+    assert.equal(await clientsSeen(stack), 1, 'without trusted proxies, X-Forwarded-For is ignored');
   } finally {
     await stack.stop();
   }
