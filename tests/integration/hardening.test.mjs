@@ -1,8 +1,11 @@
-// Issue 9's hardening on the real stack: a full Redis (maxmemory), and
-// client addresses behind a trusted proxy.
+// Issue 9's hardening on the real stack: a full Redis (maxmemory), client
+// addresses behind a trusted proxy, and the Redis password kept secret.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Stack, waitFor } from './stack.mjs';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, Stack, freePort, waitFor } from './stack.mjs';
 
 function memoryInfo(stack) {
   const info = stack.redisRaw('INFO', 'memory');
@@ -84,6 +87,45 @@ test('PI_TRUSTED_PROXIES: X-Forwarded-For names the client only behind a trusted
   stack = await Stack.start(limits);
   try {
     assert.equal(await clientsSeen(stack), 1, 'without trusted proxies, X-Forwarded-For is ignored');
+  } finally {
+    await stack.stop();
+  }
+});
+
+// Runs a program for `ms` and returns what it printed (it retries Redis meanwhile).
+function outputOf(program, args, env, ms) {
+  const result = spawnSync(path.join(ROOT, 'build/bin', program), args,
+    { env: { ...process.env, ...env }, encoding: 'utf8', timeout: ms, killSignal: 'SIGKILL' });
+  return `${result.stdout}${result.stderr}`;
+}
+
+test('the Redis password appears in no log, error message or process argument', async () => {
+  const secret = 'Sup3r-secret-pw';
+  const stack = await Stack.start({ PI_REDIS_PASSWORD: secret });
+  try {
+    assert.equal((await stack.submit(314)).status, 201);
+    await stack.waitDone(314, 30000);
+    const mode = fs.statSync(path.join(stack.dataDir, 'run/redis.conf')).mode & 0o777;
+    assert.equal(mode, 0o600, 'redis.conf (it holds the password) is readable by its owner only');
+    for (const pid of stack.descendants()) {
+      let args = '';
+      try { args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
+      assert.ok(!args.includes(secret), `pid ${pid} shows the password in its arguments: ${args}`);
+    }
+    // Every program, given a URL with a wrong or misplaced password, or a bad URL.
+    const wrong = `redis://:${secret}-wrong@127.0.0.1:${stack.redisPort}`;
+    const urls = [wrong, `redis://${secret}@127.0.0.1:${stack.redisPort}`,
+      `redis://user:${secret}@127.0.0.1:99999`, `http://:${secret}@127.0.0.1:1`];
+    const seen = [];
+    for (const url of urls) {
+      const env = { PI_REDIS_URL: url, PI_REDIS_PASSWORD: '' };
+      seen.push(outputOf('pi-worker', ['--procs', '1'], env, 2500));
+      seen.push(outputOf('pi-relay', ['--listen', `127.0.0.1:${await freePort()}`], env, 2500));
+    }
+    const all = seen.join('\n') + stack.log;
+    assert.match(all, /PI_REDIS_URL has a bad port in 'redis:\/\/\*\*\*@127\.0\.0\.1:99999'/);
+    assert.match(all, /WRONGPASS|invalid password|AUTH/i, 'the wrong password was noticed');
+    assert.ok(!all.includes(secret), `the password leaked:\n${all}`);
   } finally {
     await stack.stop();
   }
