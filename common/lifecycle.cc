@@ -427,8 +427,9 @@ Result<Release> release_task(RedisClient& redis, std::string_view worker, uint64
 }
 
 namespace {
-Result<std::vector<Requeued>> reap(RedisClient& redis, std::string_view worker, bool only) {
-  Reply reply = fcall(redis, "pi_reap", {worker, only ? "only" : ""});
+Result<std::vector<Requeued>> reap(RedisClient& redis, std::string_view worker, bool only,
+                                   int64_t not_after_ms) {
+  Reply reply = fcall(redis, "pi_reap", {worker, only ? "only" : "", num(not_after_ms)});
   if (!reply.ok()) return reply.status();
   std::vector<std::string> flat = reply.strings();
   std::vector<Requeued> moved;
@@ -440,18 +441,20 @@ Result<std::vector<Requeued>> reap(RedisClient& redis, std::string_view worker, 
 }
 }  // namespace
 
-Result<std::vector<Requeued>> reap_dead_workers(RedisClient& redis, std::string_view also_reap) {
-  return reap(redis, also_reap, false);
+Result<std::vector<Requeued>> reap_dead_workers(RedisClient& redis, std::string_view also_reap,
+                                                int64_t not_after_ms) {
+  return reap(redis, also_reap, false, not_after_ms);
 }
 
 Result<std::vector<Requeued>> reap_worker(RedisClient& redis, std::string_view worker) {
-  return reap(redis, worker, true);
+  return reap(redis, worker, true, 0);
 }
 
-Status send_heartbeat(RedisClient& redis, std::string_view worker, std::string_view json,
-                      int64_t ttl_ms) {
+Result<int64_t> send_heartbeat(RedisClient& redis, std::string_view worker,
+                               std::string_view json, int64_t ttl_ms) {
   Reply reply = fcall(redis, "pi_heartbeat", {worker, json, num(ttl_ms)});
-  return reply.ok() ? Status() : reply.status();
+  if (!reply.ok()) return reply.status();
+  return reply.integer().value_or(0);
 }
 
 Status unregister_worker(RedisClient& redis, std::string_view worker) {

@@ -459,6 +459,25 @@ TEST_F(LifecycleTest, ReaperRequeuesOnlyDeadWorkersTasks) {
   EXPECT_FALSE(report_progress(*redis_, kOther, 2, 0.9, "series").value());
 }
 
+// A pi_reap sent into a stall of Redis and run when it resumes finds every
+// heartbeat expired: its deadline (Redis' clock) makes it do nothing.
+TEST_F(LifecycleTest, AReapRunAfterItsDeadlineDoesNothing) {
+  running(1);
+  heartbeat(kWorker);
+  ASSERT_TRUE(redis_->command({"DEL", keys::heartbeat(kWorker)}).ok());  // looks dead
+  auto redis_now = send_heartbeat(*redis_, kOther, "{}", 10'000);
+  ASSERT_TRUE(redis_now.ok());
+  EXPECT_GT(*redis_now, 1'700'000'000'000);  // Redis' clock, in ms
+  auto late = reap_dead_workers(*redis_, "", *redis_now - 1);
+  ASSERT_TRUE(late.ok());
+  EXPECT_TRUE(late->empty());
+  EXPECT_EQ(task(1)->stage, Stage::kTaken);
+  auto timely = reap_dead_workers(*redis_, "", *redis_now + 60'000);
+  ASSERT_TRUE(timely.ok());
+  EXPECT_EQ(timely->size(), 1u);
+  EXPECT_EQ(task(1)->stage, Stage::kScheduled);
+}
+
 TEST_F(LifecycleTest, ReapingOneWorkerJudgesNoHeartbeats) {
   running(1);
   submit_task(2);

@@ -620,14 +620,18 @@ local function pi_release(_, args)
   return 'requeued'
 end
 
--- FCALL pi_reap 0 also_reap ['only'] -> {worker, n, worker, n, ...} requeued
+-- FCALL pi_reap 0 also_reap ['only'] [not_after_ms] -> {worker, n, worker, n, ...} requeued
 -- Every member of pi:workers without a heartbeat (and also_reap, alive or not: a worker process
 -- that died and whose id is known; with 'only', just that one) has its processing list returned
 -- to the queue's taking end.
 -- Its running tasks go back to scheduled with the attempt kept (a crash counts); entries of
 -- tasks that finished or run elsewhere are dropped. Atomic, so any number of reapers is safe.
+-- A call that runs after not_after_ms (server time) does nothing: it was sent before a stall
+-- of Redis (its client gave up on it long ago), when every heartbeat has just expired.
 local function pi_reap(_, args)
   local also = args[1] or ''
+  local not_after = tonumber(args[3] or '') or 0
+  if not_after > 0 and now_ms() > not_after then return {} end
   local ids = {}
   if args[2] ~= 'only' then ids = redis.call('SMEMBERS', WORKERS) end
   if also ~= '' and (args[2] == 'only' or redis.call('SISMEMBER', WORKERS, also) == 0) then
@@ -674,11 +678,12 @@ local function pi_stage(_, args)
   return length
 end
 
--- FCALL pi_heartbeat 0 worker json ttl_ms: the worker is alive for ttl_ms more.
+-- FCALL pi_heartbeat 0 worker json ttl_ms -> the server's time (ms): the worker is alive for
+-- ttl_ms more.
 local function pi_heartbeat(_, args)
   redis.call('SET', heartbeat_key(args[1]), args[2], 'PX', args[3])
   redis.call('SADD', WORKERS, args[1])
-  return 1
+  return now_ms()
 end
 
 -- FCALL pi_unregister 0 worker: a clean stop (the caller has released its task first).

@@ -208,13 +208,18 @@ struct Requeued {
 };
 // pi_reap: the tasks of workers whose heartbeat expired, and of also_reap
 // (a worker known to be dead, whatever its heartbeat says).
-Result<std::vector<Requeued>> reap_dead_workers(RedisClient& redis, std::string_view also_reap);
+// With not_after_ms (Redis' clock) it does nothing when Redis runs it later
+// than that: a call delayed by a stall of Redis would judge heartbeats that
+// expired during the stall.
+Result<std::vector<Requeued>> reap_dead_workers(RedisClient& redis, std::string_view also_reap,
+                                                int64_t not_after_ms = 0);
 // pi_reap of also_reap alone (a dead child's master, a worker's own leftovers):
 // judges no heartbeats, so it is safe right after Redis came back.
 Result<std::vector<Requeued>> reap_worker(RedisClient& redis, std::string_view worker);
 
-Status send_heartbeat(RedisClient& redis, std::string_view worker, std::string_view json,
-                      int64_t ttl_ms);
+// pi_heartbeat; the answer is Redis' clock (ms) when it ran.
+Result<int64_t> send_heartbeat(RedisClient& redis, std::string_view worker,
+                               std::string_view json, int64_t ttl_ms);
 Status unregister_worker(RedisClient& redis, std::string_view worker);
 
 // ---- reading replies ------------------------------------------------------------
