@@ -47,7 +47,7 @@ Status unexpected(std::string_view function) {
 }
 
 // The chunk size install() was given, for a reload by fcall().
-std::atomic<uint64_t> g_chunk_bytes{64ull << 20};
+std::atomic<uint64_t> g_chunk_bytes{kDefaultDigitsChunkBytes};
 
 // The version pi_version answers, read from the embedded source.
 std::string embedded_version() {
