@@ -13,14 +13,14 @@ constexpr const char* kDefaultMasterName = "pidigits";
 // Redis has no limit; more replicas than this to wait for is surely a typo.
 constexpr uint64_t kMaxMinReplicas = 16;
 
-// The URL with its password replaced by "***": safe to put in a message.
+// The URL with everything before its '@' (user and password, or a password
+// alone) replaced by "***": safe to put in a message.
 std::string masked(const std::string& url) {
   const size_t scheme = url.find("://");
   const size_t at = url.rfind('@');
-  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
-  const size_t colon = url.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "***" + url.substr(at);
+  if (at == std::string::npos) return url;
+  const size_t from = scheme == std::string::npos || scheme > at ? 0 : scheme + 3;
+  return url.substr(0, from) + "***" + url.substr(at);
 }
 
 const char* env_text(const char* name) {

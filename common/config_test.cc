@@ -36,7 +36,15 @@ TEST(ParseRedisUrl, RejectsMalformedWithoutShowingThePassword) {
   EXPECT_NE(scheme.status().message().find("redis://"), std::string::npos);
   auto port = parse_redis_url("redis://:hunter2@host:99999");
   EXPECT_FALSE(port.ok());
-  EXPECT_EQ(port.status().message(), "PI_REDIS_URL has a bad port in 'redis://:***@host:99999'");
+  EXPECT_EQ(port.status().message(), "PI_REDIS_URL has a bad port in 'redis://***@host:99999'");
+  // A password alone before the '@', a user and a password, another scheme.
+  for (const char* url : {"redis://hunter2@host:99999", "redis://user:hunter2@host:0",
+                          "rediss://:hunter2@host", "hunter2@host", "redis://:hunter2@"}) {
+    auto bad = parse_redis_url(url);
+    ASSERT_FALSE(bad.ok()) << url;
+    EXPECT_EQ(bad.status().message().find("hunter2"), std::string::npos) << bad.status().message();
+    EXPECT_NE(bad.status().message().find("***@"), std::string::npos) << bad.status().message();
+  }
   EXPECT_FALSE(parse_redis_url("redis://:1").ok());
   EXPECT_FALSE(parse_redis_url("redis://h:1/x").ok());
 }

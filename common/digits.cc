@@ -10,8 +10,6 @@ namespace {
 // Bytes per APPEND while staging: small next to the result, large enough that
 // round trips do not matter (1e9 digits: ~240 commands).
 constexpr uint64_t kPieceBytes = 4ull << 20;
-// An abandoned staging key (its worker died) goes away on its own.
-constexpr std::string_view kStagingTtlMs = "3600000";
 
 }  // namespace
 
@@ -47,15 +45,12 @@ Result<lifecycle::Staged> stage(RedisClient& redis, std::string_view worker,
   lifecycle::Staged staged{digits.size(), chunk, stored->length / chunk};
   const uint64_t last = (digits.size() - 1) / chunk;
   for (uint64_t k = staged.first_chunk; k <= last; ++k) {
-    const std::string key = keys::staging(worker, k);
-    if (Reply r = redis.command({"SADD", keys::staged(worker), key}); !r.ok()) return r.status();
-    if (Reply r = redis.command({"DEL", key}); !r.ok()) return r.status();
     const uint64_t end = std::min<uint64_t>(digits.size(), (k + 1) * chunk);
     for (uint64_t at = k * chunk; at < end; at += kPieceBytes) {
       std::string_view piece = digits.substr(at, std::min(kPieceBytes, end - at));
-      if (Reply r = redis.command({"APPEND", key, piece}); !r.ok()) return r.status();
+      Status s = lifecycle::stage_piece(redis, worker, k, piece, at == k * chunk);
+      if (!s.ok()) return s;
     }
-    if (Reply r = redis.command({"PEXPIRE", key, kStagingTtlMs}); !r.ok()) return r.status();
   }
   return staged;
 }

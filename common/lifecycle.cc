@@ -47,11 +47,26 @@ Status unexpected(std::string_view function) {
 }
 
 // The chunk size install() was given, for a reload by fcall().
-std::atomic<uint64_t> g_chunk_bytes{64ull << 20};
+std::atomic<uint64_t> g_chunk_bytes{kDefaultDigitsChunkBytes};
+
+// The version pi_version answers, read from the embedded source.
+std::string embedded_version() {
+  constexpr std::string_view kMarker = "pi_version() return '";
+  std::string_view source = library_source();
+  size_t at = source.find(kMarker);
+  if (at == std::string_view::npos) return {};
+  at += kMarker.size();
+  return std::string(source.substr(at, source.find('\'', at) - at));
+}
 
 // FUNCTION LOAD REPLACE, then pi_upgrade (cheap when there is nothing to do).
 Status load_library(RedisClient& redis) {
   Reply reply = redis.command({"FUNCTION", "LOAD", "REPLACE", library_source()});
+  if (!reply.ok() && reply.status().code() == Status::Code::kResourceExhausted) {
+    // Full: a library of this version (and its upgrade) is as good as a new load.
+    Reply loaded = redis.command({"FCALL_RO", "pi_version", "0"});
+    if (loaded.string().value_or("") == embedded_version()) return Status();
+  }
   if (!reply.ok()) return reply.status();
   reply = redis.command({"FCALL", "pi_upgrade", "0", std::to_string(g_chunk_bytes.load())});
   if (!reply.ok()) return reply.status();
@@ -386,6 +401,13 @@ Result<Store> store_result(RedisClient& redis, std::string_view worker, uint64_t
   return store;
 }
 
+Status stage_piece(RedisClient& redis, std::string_view worker, uint64_t k,
+                   std::string_view piece, bool first) {
+  // An abandoned staging (its worker died) goes away on its own after an hour.
+  Reply reply = fcall(redis, "pi_stage", {worker, num(k), piece, first ? "1" : "0", "3600000"});
+  return reply.ok() ? Status() : reply.status();
+}
+
 Result<bool> fail_task(RedisClient& redis, std::string_view worker, uint64_t n,
                        std::string_view message) {
   return ok_or_lost(fcall(redis, "pi_fail", {num(n), worker, message}), "pi_fail");
@@ -405,8 +427,9 @@ Result<Release> release_task(RedisClient& redis, std::string_view worker, uint64
 }
 
 namespace {
-Result<std::vector<Requeued>> reap(RedisClient& redis, std::string_view worker, bool only) {
-  Reply reply = fcall(redis, "pi_reap", {worker, only ? "only" : ""});
+Result<std::vector<Requeued>> reap(RedisClient& redis, std::string_view worker, bool only,
+                                   int64_t not_after_ms) {
+  Reply reply = fcall(redis, "pi_reap", {worker, only ? "only" : "", num(not_after_ms)});
   if (!reply.ok()) return reply.status();
   std::vector<std::string> flat = reply.strings();
   std::vector<Requeued> moved;
@@ -418,18 +441,20 @@ Result<std::vector<Requeued>> reap(RedisClient& redis, std::string_view worker, 
 }
 }  // namespace
 
-Result<std::vector<Requeued>> reap_dead_workers(RedisClient& redis, std::string_view also_reap) {
-  return reap(redis, also_reap, false);
+Result<std::vector<Requeued>> reap_dead_workers(RedisClient& redis, std::string_view also_reap,
+                                                int64_t not_after_ms) {
+  return reap(redis, also_reap, false, not_after_ms);
 }
 
 Result<std::vector<Requeued>> reap_worker(RedisClient& redis, std::string_view worker) {
-  return reap(redis, worker, true);
+  return reap(redis, worker, true, 0);
 }
 
-Status send_heartbeat(RedisClient& redis, std::string_view worker, std::string_view json,
-                      int64_t ttl_ms) {
+Result<int64_t> send_heartbeat(RedisClient& redis, std::string_view worker,
+                               std::string_view json, int64_t ttl_ms) {
   Reply reply = fcall(redis, "pi_heartbeat", {worker, json, num(ttl_ms)});
-  return reply.ok() ? Status() : reply.status();
+  if (!reply.ok()) return reply.status();
+  return reply.integer().value_or(0);
 }
 
 Status unregister_worker(RedisClient& redis, std::string_view worker) {

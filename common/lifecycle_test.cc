@@ -79,7 +79,7 @@ TEST_F(LifecycleTest, LibraryIsLoadedAndCallableByName) {
   Reply r = redis_->command({"FUNCTION", "LIST", "LIBRARYNAME", "pidigits"});
   ASSERT_TRUE(r.ok());
   Reply v = redis_->command({"FCALL_RO", "pi_version", "0"});
-  EXPECT_EQ(v.string().value_or(""), "4");  // redis/lifecycle.lua pi_version
+  EXPECT_EQ(v.string().value_or(""), "5");  // redis/lifecycle.lua pi_version
 }
 
 TEST_F(LifecycleTest, RegisterQueuesWithVersionOneAndOneEvent) {
@@ -486,6 +486,25 @@ TEST_F(LifecycleTest, ReaperRequeuesOnlyDeadWorkersTasks) {
   EXPECT_FALSE(report_progress(*redis_, kOther, 2, 0.9, "series").value());
 }
 
+// A pi_reap sent into a stall of Redis and run when it resumes finds every
+// heartbeat expired: its deadline (Redis' clock) makes it do nothing.
+TEST_F(LifecycleTest, AReapRunAfterItsDeadlineDoesNothing) {
+  running(1);
+  heartbeat(kWorker);
+  ASSERT_TRUE(redis_->command({"DEL", keys::heartbeat(kWorker)}).ok());  // looks dead
+  auto redis_now = send_heartbeat(*redis_, kOther, "{}", 10'000);
+  ASSERT_TRUE(redis_now.ok());
+  EXPECT_GT(*redis_now, 1'700'000'000'000);  // Redis' clock, in ms
+  auto late = reap_dead_workers(*redis_, "", *redis_now - 1);
+  ASSERT_TRUE(late.ok());
+  EXPECT_TRUE(late->empty());
+  EXPECT_EQ(task(1)->stage, Stage::kTaken);
+  auto timely = reap_dead_workers(*redis_, "", *redis_now + 60'000);
+  ASSERT_TRUE(timely.ok());
+  EXPECT_EQ(timely->size(), 1u);
+  EXPECT_EQ(task(1)->stage, Stage::kScheduled);
+}
+
 TEST_F(LifecycleTest, ReapingOneWorkerJudgesNoHeartbeats) {
   running(1);
   submit_task(2);
@@ -548,6 +567,32 @@ TEST_F(LifecycleTest, AFullRedisRefusesWritesAndServesReads) {
   EXPECT_TRUE(list_tasks(*redis_, "", 0, 10).ok());
   ASSERT_TRUE(redis_->command({"CONFIG", "SET", "maxmemory", "0"}).ok());
   EXPECT_FALSE(task(2));
+}
+
+// Full (maxmemory, noeviction): the work already accepted still runs to its
+// end, and workers stay alive; only new work is refused.
+TEST_F(LifecycleTest, AFullRedisLetsAcceptedWorkFinish) {
+  running(40);
+  submit_task(41);
+  submit_task(42);
+  move_to(kWorker, 41);  // a BLMOVE just before Redis filled (BLMOVE itself is refused then)
+  ASSERT_TRUE(redis_->command({"CONFIG", "SET", "maxmemory", "1"}).ok());
+  ASSERT_EQ(redis_->command({"SET", "probe", "1"}).status().code(),
+            Status::Code::kResourceExhausted);
+  EXPECT_TRUE(send_heartbeat(*redis_, kWorker, "{}", 10'000).ok());
+  EXPECT_TRUE(report_progress(*redis_, kWorker, 40, 0.5, "series").value());
+  EXPECT_EQ(cancel_task(*redis_, 42, "", true)->outcome, CancelOutcome::kCancelled);
+  ASSERT_TRUE(mark_calculated(*redis_, kWorker, 40, "computed", Usage{}).value());
+  Staged staged = stage(std::string_view(kPi50, 44));
+  ASSERT_EQ(store_result(*redis_, kWorker, 40, staged)->outcome, StoreOutcome::kStored);
+  Take cached = take(kWorker, 41);
+  EXPECT_EQ(cached.outcome, TakeOutcome::kTaken);
+  EXPECT_TRUE(cached.cached);
+  EXPECT_TRUE(reap_worker(*redis_, kOther).ok());
+  EXPECT_TRUE(install(*redis_, 1 << 20).ok()) << "a restarted process starts on a full Redis";
+  ASSERT_TRUE(redis_->command({"CONFIG", "SET", "maxmemory", "0"}).ok());
+  EXPECT_EQ(task(40)->stage, Stage::kStored);
+  EXPECT_EQ(stored_digits(), std::string(kPi50, 44));
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ transition changes nothing and publishes nothing.
   pi_progress    taken -> taken (progress, phase)                                     owning worker
   pi_calculated  taken -> calculated (source, cpu_ms, peak_rss_bytes)                 owning worker
   pi_store       calculated -> stored (digit; commits staged digits)                 owning worker
+                 (pi_stage, called by the worker's compute child, stages the digits first)
   pi_fail        taken | calculated -> error                                          owning worker
   pi_release     taken | calculated -> scheduled (stop or crash), or error            owning worker
   pi_reap        taken | calculated of a dead worker -> scheduled                     any worker
@@ -638,14 +639,18 @@ local function pi_release(_, args)
   return 'requeued'
 end
 
--- FCALL pi_reap 0 also_reap ['only'] -> {worker, n, worker, n, ...} requeued
+-- FCALL pi_reap 0 also_reap ['only'] [not_after_ms] -> {worker, n, worker, n, ...} requeued
 -- Every member of pi:workers without a heartbeat (and also_reap, alive or not: a worker process
 -- that died and whose id is known; with 'only', just that one) has its processing list returned
 -- to the queue's taking end.
 -- Its running tasks go back to scheduled with the attempt kept (a crash counts); entries of
 -- tasks that finished or run elsewhere are dropped. Atomic, so any number of reapers is safe.
+-- A call that runs after not_after_ms (server time) does nothing: it was sent before a stall
+-- of Redis (its client gave up on it long ago), when every heartbeat has just expired.
 local function pi_reap(_, args)
   local also = args[1] or ''
+  local not_after = tonumber(args[3] or '') or 0
+  if not_after > 0 and now_ms() > not_after then return {} end
   local ids = {}
   if args[2] ~= 'only' then ids = redis.call('SMEMBERS', WORKERS) end
   if also ~= '' and (args[2] == 'only' or redis.call('SISMEMBER', WORKERS, also) == 0) then
@@ -678,11 +683,26 @@ local function pi_reap(_, args)
   return moved
 end
 
--- FCALL pi_heartbeat 0 worker json ttl_ms: the worker is alive for ttl_ms more.
+-- FCALL pi_stage 0 worker k piece first('1'|'0') ttl_ms -> chunk k's staged length
+-- The compute child stages its digits piece by piece (first: the chunk's first piece, which
+-- replaces an older staging of it); a staging left behind expires after ttl_ms.
+local function pi_stage(_, args)
+  local key = staging_key(args[1], tonumber(args[2]))
+  if args[4] == '1' then
+    redis.call('SADD', staged_key(args[1]), key)
+    redis.call('DEL', key)
+  end
+  local length = redis.call('APPEND', key, args[3])
+  redis.call('PEXPIRE', key, args[5])
+  return length
+end
+
+-- FCALL pi_heartbeat 0 worker json ttl_ms -> the server's time (ms): the worker is alive for
+-- ttl_ms more.
 local function pi_heartbeat(_, args)
   redis.call('SET', heartbeat_key(args[1]), args[2], 'PX', args[3])
   redis.call('SADD', WORKERS, args[1])
-  return 1
+  return now_ms()
 end
 
 -- FCALL pi_unregister 0 worker: a clean stop (the caller has released its task first).
@@ -794,22 +814,29 @@ local function pi_upgrade(_, args)
 end
 
 -- FCALL_RO pi_version 0 -> the library's version; processes reload a library that differs.
-local function pi_version() return '4' end
+local function pi_version() return '5' end
 
+-- Redis full (maxmemory with noeviction, README "Memory"): new work (pi_register, pi_retry,
+-- pi_upgrade) is refused with an OOM error, while the work already accepted goes on to its end
+-- (allow-oom): its writes are bounded by the tasks in flight.
 redis.register_function('pi_register', pi_register)
-redis.register_function('pi_cancel', pi_cancel)
 redis.register_function('pi_retry', pi_retry)
-redis.register_function('pi_delete', pi_delete)
-redis.register_function('pi_take', pi_take)
-redis.register_function('pi_progress', pi_progress)
-redis.register_function('pi_calculated', pi_calculated)
-redis.register_function('pi_store', pi_store)
-redis.register_function('pi_fail', pi_fail)
-redis.register_function('pi_release', pi_release)
-redis.register_function('pi_reap', pi_reap)
-redis.register_function('pi_heartbeat', pi_heartbeat)
-redis.register_function('pi_unregister', pi_unregister)
 redis.register_function('pi_upgrade', pi_upgrade)
+local function register_accepted(name, callback)
+  redis.register_function{function_name = name, callback = callback, flags = {'allow-oom'}}
+end
+register_accepted('pi_cancel', pi_cancel)
+register_accepted('pi_delete', pi_delete)
+register_accepted('pi_take', pi_take)
+register_accepted('pi_progress', pi_progress)
+register_accepted('pi_calculated', pi_calculated)
+register_accepted('pi_stage', pi_stage)
+register_accepted('pi_store', pi_store)
+register_accepted('pi_fail', pi_fail)
+register_accepted('pi_release', pi_release)
+register_accepted('pi_reap', pi_reap)
+register_accepted('pi_heartbeat', pi_heartbeat)
+register_accepted('pi_unregister', pi_unregister)
 redis.register_function{function_name = 'pi_get', callback = pi_get, flags = {'no-writes'}}
 redis.register_function{function_name = 'pi_list', callback = pi_list, flags = {'no-writes'}}
 redis.register_function{function_name = 'pi_get_many', callback = pi_get_many, flags = {'no-writes'}}

@@ -74,7 +74,9 @@ TEST_F(ChildProtocolTest, OversizedPayloadUnknownKindAndDoubleEndAreRejected) {
     ASSERT_EQ(pipe(fds), 0);
     Record r{kind, 0, 0, 0};
     ASSERT_TRUE(write_all(fds[1], &r, sizeof r));
-    if (kind == kComputedRecord) ASSERT_TRUE(write_all(fds[1], &r, sizeof r));
+    if (kind == kComputedRecord) {
+      ASSERT_TRUE(write_all(fds[1], &r, sizeof r));
+    }
     close(fds[1]);
     EXPECT_FALSE(other.drain(fds[0], &eof)) << kind;
     close(fds[0]);

@@ -34,7 +34,7 @@ struct ComputeRequest {
   // chunk size to use when nothing is stored yet.
   RedisAddress redis;
   std::string worker;
-  uint64_t chunk_bytes = 64ull << 20;
+  uint64_t chunk_bytes = kDefaultDigitsChunkBytes;
 };
 
 enum class ChildOutcome {

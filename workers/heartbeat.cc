@@ -42,14 +42,16 @@ std::string Heartbeat::payload() const {
 }
 
 bool Heartbeat::beat(RedisClient& redis) {
-  Status status = lifecycle::send_heartbeat(redis, id_, payload(), kHeartbeatTtlMs);
-  if (!status.ok()) {
+  auto redis_now = lifecycle::send_heartbeat(redis, id_, payload(), kHeartbeatTtlMs);
+  if (!redis_now.ok()) {
     // One line per outage; the client itself logs the connection's loss.
-    if (!warned_.exchange(true)) log::warn("heartbeat failed: ", status.message());
+    if (!warned_.exchange(true)) log::warn("heartbeat failed: ", redis_now.status().message());
     return false;
   }
   if (warned_.exchange(false)) log::info("heartbeat restored");
-  last_beat_ms_.store(steady_ms());
+  const int64_t now = steady_ms();
+  last_beat_ms_.store(now);
+  redis_clock_offset_ms_.store(*redis_now - now);
   return true;
 }
 
@@ -96,7 +98,8 @@ void Heartbeat::run() {
         if (now >= next_reap) {
           next_reap = now + kReapEvery;
           if (!warned_.load() && steady_ms() >= reap_after_ms_) {
-            log_requeued(lifecycle::reap_dead_workers(redis, ""));
+            const int64_t not_after = steady_ms() + redis_clock_offset_ms_.load() + kReapLateMs;
+            log_requeued(lifecycle::reap_dead_workers(redis, "", not_after));
           }
         }
       } catch (const std::exception& e) {

@@ -9,7 +9,10 @@
 // The reaper only judges heartbeats once this worker has been connected for a
 // grace period (kReapGrace): after a Redis outage every heartbeat has expired,
 // live workers included, and they need a moment to beat again. So an outage
-// reaps nobody alive and costs no task an attempt.
+// reaps nobody alive and costs no task an attempt. And a pi_reap that Redis
+// runs more than kReapLateMs after it was sent (sent into a stall, run when
+// Redis resumed, every heartbeat expired meanwhile) does nothing: it carries
+// a deadline in Redis' clock, learnt from each heartbeat's answer.
 //
 // The thread has its own RedisClient (a client is not thread-safe).
 #pragma once
@@ -31,6 +34,7 @@ constexpr auto kHeartbeatEvery = std::chrono::seconds(2);
 constexpr auto kReapEvery = std::chrono::seconds(5);
 // Two missed heartbeats and a margin: every live worker has beaten by then.
 constexpr int64_t kReapGraceMs = 6'000;
+constexpr int64_t kReapLateMs = 2'000;
 
 // The task a worker is on (0: none), shown in its heartbeat. Written by the
 // worker loop, read by the heartbeat thread.
@@ -66,6 +70,8 @@ class Heartbeat {
   const CurrentTask* current_;
   const int64_t started_at_;
   std::atomic<int64_t> last_beat_ms_{0};  // steady clock, ms; 0: never
+  // Redis' clock minus the steady clock at the last heartbeat, ms.
+  std::atomic<int64_t> redis_clock_offset_ms_{0};
   std::atomic<bool> warned_{false};
   // The reaper may judge heartbeats from this time on (steady ms); pushed
   // back by kReapGraceMs whenever a heartbeat succeeds after a failure.

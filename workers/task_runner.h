@@ -36,7 +36,7 @@ struct WorkerSettings {
   uint64_t max_digits = 0;     // PI_MAX_DIGITS
   uint64_t memory_budget = 0;  // bytes one computation may use (PI_WORKER_MEMORY_MB)
   int threads = 1;             // engine threads per computation
-  uint64_t chunk_bytes = 64ull << 20;  // PI_DIGITS_CHUNK_BYTES
+  uint64_t chunk_bytes = kDefaultDigitsChunkBytes;  // PI_DIGITS_CHUNK_BYTES
 };
 
 class TaskRunner {

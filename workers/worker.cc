@@ -30,6 +30,12 @@ struct LoopState {
   bool leftover = false;  // our processing list may still hold an n
 };
 
+// LLEN of our processing list; -1 when Redis failed.
+int64_t processing_length(RedisClient& redis, const std::string& id) {
+  Reply reply = redis.command({"LLEN", keys::processing(id)});
+  return reply.integer().value_or(-1);
+}
+
 // Waits for the next n; 0 when none came (timeout, Redis down, stop).
 uint64_t next_task(RedisClient& redis, const std::string& id, LoopState* state) {
   const std::string processing = keys::processing(id);
@@ -37,17 +43,28 @@ uint64_t next_task(RedisClient& redis, const std::string& id, LoopState* state) 
   Reply reply =
       redis.command({"BLMOVE", keys::queue(), processing, "RIGHT", "LEFT", kBlockSeconds});
   if (!reply.ok()) {
-    if (!state->warned)
-      log::warn("cannot take from ", keys::queue(), ": ", reply.error(), "; backing off");
+    // Full (maxmemory): Redis refused the move before making it. Queued tasks
+    // wait for room; the running ones finish (their calls are allow-oom).
+    const bool full = reply.status().code() == Status::Code::kResourceExhausted;
+    if (!state->warned) {
+      log::warn("cannot take from ", keys::queue(), ": ", reply.error(),
+                full ? "; Redis is full, no new task until it has room" : "; backing off");
+    }
     state->warned = true;
-    // The move may have happened and only its reply been lost (a Redis stall
-    // past the timeout, a restart): the n would sit in our list unseen.
-    state->leftover = true;
+    // Otherwise the move may have happened and only its reply been lost (a
+    // Redis stall past the timeout, a restart): the n would sit in our list unseen.
+    state->leftover = state->leftover || !full;
     pause_unless_stopping(kBackoff);
     return 0;
   }
   state->warned = false;
-  if (reply.is_nil()) return 0;
+  if (reply.is_nil()) {
+    // Nothing came, so our list should be empty: an n there was moved by an
+    // earlier BLMOVE whose reply was lost (sent into a stall of Redis and run
+    // when it resumed, after we had given up on it). Handle it now.
+    state->leftover = processing_length(redis, id) > 0;
+    return 0;
+  }
   std::string text = reply.string().value_or("");
   uint64_t n = 0;
   if (parse_uint(text, 1, UINT64_MAX, &n)) return n;
@@ -56,12 +73,6 @@ uint64_t next_task(RedisClient& redis, const std::string& id, LoopState* state) 
     log::warn("cannot drop it from ", processing, ": ", r.error());
   }
   return 0;
-}
-
-// LLEN of our processing list; -1 when Redis failed.
-int64_t processing_length(RedisClient& redis, const std::string& id) {
-  Reply reply = redis.command({"LLEN", keys::processing(id)});
-  return reply.integer().value_or(-1);
 }
 
 // One turn of the loop: clean up, check the heartbeat, take and run one task.

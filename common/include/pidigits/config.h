@@ -49,6 +49,13 @@ Result<RedisAddress> parse_redis_url(const std::string& url);
 // host in brackets: "[::1]:26379").
 Result<std::vector<HostPort>> parse_host_ports(std::string_view text);
 
+// The stored digits' chunk size when nothing is stored yet (digits.h).
+// 63 MiB, not 64: Redis' allocator (jemalloc) has size classes of 64 MiB and
+// then 80 MiB, and a 64 MiB string plus its header and APPEND's 1 MiB of
+// spare room lands in the 80 MiB one (25% more memory per chunk). And far
+// below a Redis string's 512 MB limit (proto-max-bulk-len).
+constexpr uint64_t kDefaultDigitsChunkBytes = 63ull << 20;
+
 struct Config {
   // PI_REDIS_SENTINELS + PI_REDIS_MASTER, else PI_REDIS_URL, else
   // 127.0.0.1:PI_REDIS_PORT; plus PI_REDIS_PASSWORD and PI_REDIS_MIN_REPLICAS.
@@ -64,7 +71,7 @@ struct Config {
   // PI_METRICS_ALLOW: addresses and networks (besides loopback) that may read
   // GET /metrics, e.g. "10.0.0.0/8, 192.168.1.7".
   AddressList metrics_allow;
-  uint64_t digits_chunk_bytes = 64ull << 20;  // PI_DIGITS_CHUNK_BYTES
+  uint64_t digits_chunk_bytes = kDefaultDigitsChunkBytes;  // PI_DIGITS_CHUNK_BYTES
   // Memory one task may use, in bytes: PI_WORKER_MEMORY_MB, by default 3/4 of
   // this machine's memory divided by PI_WORKERS (default: cores).
   uint64_t worker_memory = 0;

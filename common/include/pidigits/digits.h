@@ -21,7 +21,7 @@ namespace pidigits::digits {
 
 // Chunk size when nothing is stored yet (PI_DIGITS_CHUNK_BYTES); later writes
 // use the stored one.
-constexpr uint64_t kDefaultChunkBytes = 64ull << 20;
+constexpr uint64_t kDefaultChunkBytes = kDefaultDigitsChunkBytes;
 // Largest chunk: Redis strings stop at 512 MB.
 constexpr uint64_t kMaxChunkBytes = 512ull << 20;
 

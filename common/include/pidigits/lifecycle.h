@@ -31,6 +31,8 @@ std::string_view library_source();
 
 // FUNCTION LOAD REPLACE, then pi_upgrade (data of older versions: per-status
 // counts, chunked digits with chunk_bytes). Every process calls it at start.
+// A full Redis refuses the load (OOM); that is fine when it already holds this
+// version of the library, so that a process restarted then still starts.
 Status install(RedisClient& redis, uint64_t chunk_bytes);
 
 // ---- pi-fcgi ----------------------------------------------------------------
@@ -185,6 +187,11 @@ struct Staged {
 Result<Store> store_result(RedisClient& redis, std::string_view worker, uint64_t n,
                            const Staged& staged);
 
+// pi_stage: appends piece to chunk k of worker's staged digits (first: the
+// chunk's first piece, replacing an older staging); works on a full Redis.
+Status stage_piece(RedisClient& redis, std::string_view worker, uint64_t k,
+                   std::string_view piece, bool first);
+
 // pi_fail. false: not ours any more (nothing changed but our processing list).
 Result<bool> fail_task(RedisClient& redis, std::string_view worker, uint64_t n,
                        std::string_view message);
@@ -201,13 +208,18 @@ struct Requeued {
 };
 // pi_reap: the tasks of workers whose heartbeat expired, and of also_reap
 // (a worker known to be dead, whatever its heartbeat says).
-Result<std::vector<Requeued>> reap_dead_workers(RedisClient& redis, std::string_view also_reap);
+// With not_after_ms (Redis' clock) it does nothing when Redis runs it later
+// than that: a call delayed by a stall of Redis would judge heartbeats that
+// expired during the stall.
+Result<std::vector<Requeued>> reap_dead_workers(RedisClient& redis, std::string_view also_reap,
+                                                int64_t not_after_ms = 0);
 // pi_reap of also_reap alone (a dead child's master, a worker's own leftovers):
 // judges no heartbeats, so it is safe right after Redis came back.
 Result<std::vector<Requeued>> reap_worker(RedisClient& redis, std::string_view worker);
 
-Status send_heartbeat(RedisClient& redis, std::string_view worker, std::string_view json,
-                      int64_t ttl_ms);
+// pi_heartbeat; the answer is Redis' clock (ms) when it ran.
+Result<int64_t> send_heartbeat(RedisClient& redis, std::string_view worker,
+                               std::string_view json, int64_t ttl_ms);
 Status unregister_worker(RedisClient& redis, std::string_view worker);
 
 // ---- reading replies ------------------------------------------------------------
