@@ -1,6 +1,7 @@
 #include "router.h"
 
 #include "api.h"
+#include "digits_api.h"
 #include "pages.h"
 #include "pidigits/log.h"
 #include "validation.h"
@@ -92,6 +93,11 @@ Response dispatch(const HttpRequest& request, App& app) {
   if (split_pi_path(path, &n_text, &txt)) {
     if (!is_get(request)) return method_not_allowed(request, "GET, HEAD");
     return txt ? pi_text(request, app, n_text) : pi_page(request, app, n_text);
+  }
+  if (path == "/api/digits" || path == "/api/search" || path == "/find") {
+    if (!is_get(request)) return method_not_allowed(request, "GET, HEAD");
+    if (path == "/api/digits") return get_digits(request, app);
+    return path == "/api/search" ? search_digits(request, app) : find_page(request, app);
   }
   if (path == "/api" || path.starts_with("/api/")) {
     return json_error(
