@@ -5,17 +5,23 @@
 //   - the decimals themselves, one byte each (L bytes);
 //   - for every k = 1..kTableDigits, the position of the first occurrence of
 //     each of the 10^k strings of k digits (uint32, 0 = absent):
-//     10 + 100 + ... + 10^6 entries, 4.4 MB.
+//     10 + 100 + ... + 10^6 entries, 4.4 MB;
+//   - per block of kBlockDecimals decimals, one bit for each of the 10^5
+//     strings of kPieceDigits digits: does it start in the block (or in the
+//     first kMaxQueryDigits - kPieceDigits decimals of the next one)? 12.5 KB
+//     per block, 0.19 bytes per decimal.
 // A query of up to kTableDigits digits is one table lookup. A longer one
-// cannot occur before its first kTableDigits digits do: the scan starts at
-// that position (memmem, which skips ahead on the digits it sees), and a
-// prefix that never occurs answers "absent" at once.
+// cannot occur before its first kTableDigits digits do, and can start only
+// in a block that holds all its pieces of kPieceDigits digits: for a random
+// piece a block holds it with probability ~0.48, so a 10-digit query (6
+// pieces) scans ~1% of the blocks and a 20-digit one almost none. Only those
+// blocks are scanned (memmem).
 //
 // SearchIndex is what a pi-fcgi process keeps: the index of the stored prefix
 // (up to PI_SEARCH_MAX_DIGITS decimals), extended when a longer pi is stored
-// (the old decimals and tables are reused, only the new decimals are read
-// from Redis and scanned), and the last kRememberedAnswers answers. Shared by
-// the process's request threads.
+// (only the new decimals are read from Redis; the tables are extended, the
+// blocks from the last old one on are recomputed), and the last
+// kRememberedAnswers answers. Shared by the process's request threads.
 #pragma once
 
 #include <array>
@@ -41,11 +47,18 @@ inline constexpr size_t kMaxQueryDigits = 20;
 inline constexpr size_t kTableDigits = 6;
 // Answers remembered per process (the index's answers for repeated queries).
 inline constexpr size_t kRememberedAnswers = 10'000;
+// The block filter of longer queries: pieces of kPieceDigits digits, blocks
+// of kBlockDecimals decimals. Tuning: smaller blocks filter better and cost
+// memory in proportion (12.5 KB per block).
+inline constexpr size_t kPieceDigits = 5;
+inline constexpr uint64_t kBlockDecimals = 1 << 16;
 
 class DigitsIndex {
  public:
   // An index over `decimals` (decimal 1 first; no "3."), only '0'-'9'.
-  explicit DigitsIndex(std::string decimals);
+  // REQUIRES: fewer than 2^32 decimals; block_decimals >= kMaxQueryDigits
+  // (tests use small blocks to cross many block boundaries).
+  explicit DigitsIndex(std::string decimals, uint64_t block_decimals = kBlockDecimals);
   // An index over old's decimals followed by `more`: old's tables are
   // copied and only positions that reach into `more` are scanned.
   DigitsIndex(const DigitsIndex& old, std::string_view more);
@@ -65,6 +78,9 @@ class DigitsIndex {
   // Records first occurrences of the windows that end after decimal `known`
   // (the windows ending at or before it are in the tables already).
   void scan(uint64_t known);
+  // Computes the bitmaps of blocks `from` onwards (the others are kept).
+  void fill_blocks(uint64_t from);
+  bool block_has(uint64_t block, uint32_t piece) const;
 
   std::string decimals_;
   // first_[k - 1][s]: 1-based position of the first occurrence of the k-digit
@@ -72,6 +88,11 @@ class DigitsIndex {
   std::array<std::vector<uint32_t>, kTableDigits> first_;
   // Strings of each length not seen yet: the scan stops when all are found.
   std::array<uint64_t, kTableDigits> unseen_{};
+  uint64_t block_decimals_;
+  // kBlockWords words per block: bit s is set when the kPieceDigits-digit
+  // string of value s starts in the block or in the first
+  // kMaxQueryDigits - kPieceDigits decimals after it.
+  std::vector<uint64_t> blocks_;
 };
 
 struct SearchAnswer {

@@ -40,15 +40,33 @@ std::vector<std::string> queries(std::string_view decimals, int samples) {
 
 TEST(DigitsIndexTest, FindsWhatANaiveSearchFindsOnRealPi) {
   const std::string& decimals = pi_decimals();
-  DigitsIndex index(decimals);
-  EXPECT_EQ(index.length(), decimals.size());
-  int found = 0;
-  for (const std::string& q : queries(decimals, 3000)) {
-    const uint64_t want = naive(decimals, q);
-    ASSERT_EQ(index.find(q), want) << "q=" << q;
-    found += want != 0;
+  // The service's blocks (4 at 200,000 decimals), and small ones: thousands
+  // of block boundaries, matches across them.
+  for (uint64_t block : {kBlockDecimals, uint64_t{20}, uint64_t{64}, uint64_t{1000}}) {
+    DigitsIndex index(decimals, block);
+    EXPECT_EQ(index.length(), decimals.size());
+    int found = 0;
+    for (const std::string& q : queries(decimals, 3000)) {
+      const uint64_t want = naive(decimals, q);
+      ASSERT_EQ(index.find(q), want) << "q=" << q << " block=" << block;
+      found += want != 0;
+    }
+    EXPECT_GT(found, 3000);  // the test looks at both answers
   }
-  EXPECT_GT(found, 3000);  // the test looks at both answers
+}
+
+TEST(DigitsIndexTest, MatchesAcrossBlockBoundaries) {
+  const std::string& decimals = pi_decimals();
+  constexpr uint64_t kBlock = 100;
+  DigitsIndex index(decimals, kBlock);
+  for (uint64_t boundary = kBlock; boundary < 50'000; boundary += kBlock) {
+    for (size_t len : {size_t{7}, size_t{12}, kMaxQueryDigits}) {
+      for (size_t back = 1; back < len; back += 3) {
+        const std::string q = decimals.substr(boundary - back, len);
+        ASSERT_EQ(index.find(q), naive(decimals, q)) << q << " at " << boundary - back + 1;
+      }
+    }
+  }
 }
 
 TEST(DigitsIndexTest, KnownPositions) {
@@ -74,8 +92,8 @@ TEST(DigitsIndexTest, MatchesEndingAtTheLastDecimalCount) {
 
 TEST(DigitsIndexTest, ExtendingAnswersAsBuildingAnew) {
   const std::string& decimals = pi_decimals();
-  for (size_t cut : {size_t{0}, size_t{3}, size_t{7}, size_t{99'997}}) {
-    DigitsIndex shorter(decimals.substr(0, cut));
+  for (size_t cut : {size_t{0}, size_t{3}, size_t{7}, size_t{30}, size_t{99'997}}) {
+    DigitsIndex shorter(decimals.substr(0, cut), 32);
     DigitsIndex extended(shorter, std::string_view(decimals).substr(cut));
     ASSERT_EQ(extended.length(), decimals.size());
     std::vector<std::string> qs = queries(decimals, 500);
