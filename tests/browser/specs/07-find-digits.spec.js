@@ -45,6 +45,16 @@ test('with JavaScript the box shows the position, the digits around it and a lin
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(page, 'find-found-mobile');
+    // The longest query and its context (40 digits) wrap at 390 px too.
+    await box.getByLabel('Digits to look for').fill('64338327950288419716');
+    await box.getByRole('button', { name: 'Find' }).click();
+    await expect(result).toContainText('64338327950288419716 first occurs at decimal 22 of π');
+    await expect(result.locator('.find-context')).toContainText('…');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'find-long-mobile');
+    await box.getByLabel('Digits to look for').fill('58209749');
+    await box.getByRole('button', { name: 'Find' }).click();
+    await expect(result).toContainText('58209749 first occurs at decimal 51 of π');
 
     await result.getByRole('link', { name: 'Show it in π' }).click();
     await expect(page).toHaveURL(/\/pi\/\d+\?from=51$/);
