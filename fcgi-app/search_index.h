@@ -21,7 +21,9 @@
 // (up to PI_SEARCH_MAX_DIGITS decimals), extended when a longer pi is stored
 // (only the new decimals are read from Redis; the tables are extended, the
 // blocks from the last old one on are recomputed), and the last
-// kRememberedAnswers answers. Shared by the process's request threads.
+// kRememberedAnswers answers. Shared by the process's request threads. While
+// it extends, the old index stays in use, so for that moment the process holds
+// both.
 #pragma once
 
 #include <array>

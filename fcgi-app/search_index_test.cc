@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <random>
+#include <thread>
 
 #include "testing/pi_decimals.h"
 #include "testing/redis_test.h"
@@ -145,6 +147,51 @@ TEST_F(SearchIndexTest, SearchesTheStoredDecimalsAsTheyGrow) {
   ASSERT_TRUE(capped.ok());
   EXPECT_EQ(capped->searched, 500u);
   EXPECT_EQ(capped->position, 0u);
+}
+
+TEST_F(SearchIndexTest, ThreadsSearchWhileTheStoredDigitsGrow) {
+  const std::string& decimals = pi_decimals();
+  SearchIndex search;
+  put_digits("3." + decimals.substr(0, 10'000), 1000);
+  std::atomic<bool> stop{false};
+  std::atomic<int> answers{0};
+  std::vector<std::thread> threads;
+  std::vector<std::string> failures(4);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      RedisClient redis(server_->address());
+      std::mt19937_64 random(t);
+      while (!stop) {
+        const size_t len = 1 + random() % kMaxQueryDigits;
+        const std::string q = decimals.substr(random() % (decimals.size() - len), len);
+        auto got = search.search(redis, 1'000'000, q);
+        if (!got.ok()) {
+          failures[t] = got.status().message();
+          return;
+        }
+        // Whatever prefix it searched, the answer is that prefix's.
+        const uint64_t want = naive(std::string_view(decimals).substr(0, got->searched), q);
+        if (got->position != want) {
+          failures[t] = q + ": " + std::to_string(got->position) + " in " +
+                        std::to_string(got->searched) + ", want " + std::to_string(want);
+          return;
+        }
+        ++answers;
+      }
+    });
+  }
+  for (size_t length : {50'000, 120'000, 200'000}) {
+    put_digits("3." + decimals.substr(0, length), 1000);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  stop = true;
+  for (auto& thread : threads) thread.join();
+  for (const std::string& failure : failures) EXPECT_EQ(failure, "");
+  EXPECT_GT(answers.load(), 100);
+  RedisClient redis(server_->address());
+  auto last = search.search(redis, 1'000'000, "1");
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(last->searched, 200'000u);
 }
 
 }  // namespace
