@@ -34,6 +34,7 @@
 #include <string_view>
 #include <vector>
 
+#include "digits_query.h"  // kMaxQueryDigits
 #include "pidigits/digits.h"
 #include "pidigits/redis.h"
 #include "pidigits/status.h"
@@ -41,8 +42,6 @@
 
 namespace pidigits::fcgi {
 
-// Longest query (GET /api/search?q=...).
-inline constexpr size_t kMaxQueryDigits = 20;
 // Strings up to this many digits have a table of first occurrences. Tuning:
 // 7 would cost 40 MB more per process for little gain (longer queries start
 // their scan at the first occurrence of their first 6 digits).
