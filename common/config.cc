@@ -177,6 +177,7 @@ Result<Config> load_config() {
                             &config.max_tasks_per_client_day),
                    env_uint("PI_DIGITS_CHUNK_BYTES", 1024, 512ull << 20,
                             &config.digits_chunk_bytes),
+                   env_uint("PI_SEARCH_MAX_DIGITS", 0, 1'000'000'000, &config.search_max_digits),
                    env_uint("PI_WORKER_MEMORY_MB", 16, 1 << 24, &memory_mb),
                    env_uint("PI_WORKERS", 1, 1024, &workers)}) {
     if (!s.ok()) return s;

@@ -78,6 +78,21 @@ TEST(LoadConfig, ReadsTheMetricsAllowList) {
   EXPECT_TRUE(load_config()->metrics_allow.empty());
 }
 
+TEST(LoadConfig, SearchMaxDigitsFromZeroToOneBillion) {
+  auto config = load_config();
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->search_max_digits, 100'000'000u);
+  setenv("PI_SEARCH_MAX_DIGITS", "0", 1);
+  config = load_config();
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->search_max_digits, 0u);
+  setenv("PI_SEARCH_MAX_DIGITS", "2000000000", 1);
+  auto bad = load_config();
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("PI_SEARCH_MAX_DIGITS"), std::string::npos);
+  unsetenv("PI_SEARCH_MAX_DIGITS");
+}
+
 TEST(ParseHostPorts, ReadsCommaOrSpaceSeparatedLists) {
   auto list = parse_host_ports("10.0.0.1:26379, 10.0.0.2:26380 [::1]:26381");
   ASSERT_TRUE(list.ok()) << list.status().message();

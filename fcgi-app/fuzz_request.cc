@@ -1,7 +1,8 @@
 // libFuzzer target: request parsing and validation on arbitrary bytes.
 // The first byte picks the parser, the rest is its input:
 //   0 JSON body, 1 form body, 2 other content type, 3 /pi/ path, 4 /api/tasks/ path,
-//   5 list query, 6 ?from= query, 7 url_decode + parse_form.
+//   5 list query, 6 ?from= query, 7 url_decode + parse_form, 8 /api/digits
+//   query, 9 /api/search query.
 // Besides "no crash, no sanitizer report", it checks the promises callers rely
 // on: an accepted n is in range; messages are short and printable ASCII.
 #include <cstddef>
@@ -10,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "digits_query.h"
 #include "form.h"
 #include "validation.h"
 
@@ -37,7 +39,7 @@ void check_n(bool ok, uint64_t n, const std::string& message) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace pidigits::fcgi;
   if (size == 0) return 0;
-  const uint8_t mode = data[0] % 8;
+  const uint8_t mode = data[0] % 10;
   std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);
   if (input.size() > kMaxBodyBytes) input = input.substr(0, kMaxBodyBytes);
   uint64_t n = 0;
@@ -86,9 +88,28 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       break;
     }
-    default: {
+    case 7: {
       check(url_decode(input).size() <= input.size());
       check(parse_form(input).size() <= kMaxFields);
+      break;
+    }
+    case 8: {
+      uint64_t start = 0, count = 0;
+      if (parse_digits_query(input, &start, &count, &error)) {
+        check(start >= 1 && count >= 1 && count <= kMaxDigitsCount && start + count > start);
+      } else {
+        check_message(error);
+      }
+      break;
+    }
+    case 9: {
+      std::string q;
+      if (parse_search_query(input, &q, &error)) {
+        check(!q.empty() && q.size() <= kMaxQueryDigits);
+        for (char c : q) check(c >= '0' && c <= '9');
+      } else {
+        check_message(error);
+      }
       break;
     }
   }

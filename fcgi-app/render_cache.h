@@ -63,10 +63,17 @@ class RenderCache {
   size_t bytes_ = 0;
 };
 
+class SearchIndex;  // search_index.h
+// A new, empty SearchIndex. Made in search_index.cc: the shared_ptr's deleter
+// is bound there, so that this header needs the class's name only.
+std::shared_ptr<SearchIndex> new_search_index();
+
 // The caches of one process.
 struct RenderCaches {
   RenderCache fragments{kRenderCacheBytes};  // task JSON and rows, windows of digits
   RenderCache pages{kPageCacheBytes};        // whole pages
+  // The stored decimals and their index, for GET /api/search and /find.
+  std::shared_ptr<SearchIndex> search = new_search_index();
 };
 
 // Keys. `kind` tells apart what is cached for the same task ('j' JSON, 'r' row).

@@ -5,6 +5,7 @@
 #include "api.h"
 #include "form.h"
 #include "metrics_endpoint.h"
+#include "digits_api.h"
 #include "pages.h"
 #include "pidigits/log.h"
 #include "validation.h"
@@ -51,6 +52,9 @@ constexpr Route kRoutes[] = {
     {"/api/tasks/{n}/retry", kPost, retry_task, "", Unknown::kRefused},
     {"/pi/{n}.txt", kGet, pi_text, "", Unknown::kDropped},
     {"/pi/{n}", kGet, pi_page, "from", Unknown::kDropped},
+    {"/api/digits", kGet, whole<get_digits>, "start,count", Unknown::kRefused},
+    {"/api/search", kGet, whole<search_digits>, "q", Unknown::kRefused},
+    {"/find", kGet, whole<find_page>, "q", Unknown::kDropped},
 };
 
 unsigned method_bit(std::string_view method) {

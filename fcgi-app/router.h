@@ -7,6 +7,8 @@
 //   GET  /api/tasks/N    one task              DELETE /api/tasks/N    delete (operator)
 //   POST /api/tasks/N/cancel, /api/tasks/N/retry                      change a task
 //   GET  /healthz        Redis check           GET  /metrics          Prometheus text
+//   GET  /api/digits     a range of decimals   GET  /api/search       digit search
+//   GET  /find           search, redirecting to the page (digits_api.h)
 // HEAD is answered like GET without the body. A wrong method on a known path
 // gets 405 with Allow listing every method of that path; an unknown path 404
 // (JSON under /api/, an HTML page elsewhere). An API route refuses a query

@@ -72,6 +72,9 @@ struct Config {
   // GET /metrics, e.g. "10.0.0.0/8, 192.168.1.7".
   AddressList metrics_allow;
   uint64_t digits_chunk_bytes = kDefaultDigitsChunkBytes;  // PI_DIGITS_CHUNK_BYTES
+  // PI_SEARCH_MAX_DIGITS: decimals each pi-fcgi process indexes for digit
+  // search (one byte each in memory; 0 turns search off).
+  uint64_t search_max_digits = 100'000'000;
   // Memory one task may use, in bytes: PI_WORKER_MEMORY_MB, by default 3/4 of
   // this machine's memory divided by PI_WORKERS (default: cores).
   uint64_t worker_memory = 0;
