@@ -173,6 +173,7 @@
     if (link.parentElement.hidden) return;
     var params = new URLSearchParams();
     if (table.status) params.set('status', table.status);
+    if (table.limit) params.set('limit', String(table.limit));
     params.set('before', String(next));
     link.href = '/?' + params.toString();
   }

@@ -147,6 +147,7 @@
     // rows of its status only.
     this.before = params.get('before');
     this.status = params.get('status') || '';
+    this.limit = Number(params.get('limit')) || 0;  // the page's own size, if it names one
     Mustache.parse(rowTemplate);
   }
   PD.TaskTable = TaskTable;
@@ -218,7 +219,7 @@
 
   TaskTable.prototype.resyncUrl = function () {
     var limit = Math.min(RESYNC_LIMIT_MAX,
-                         Math.max(RESYNC_LIMIT_DEFAULT, this.tbody.children.length));
+                         this.limit || Math.max(RESYNC_LIMIT_DEFAULT, this.tbody.children.length));
     var url = '/api/tasks?limit=' + limit;
     if (this.status) url += '&status=' + encodeURIComponent(this.status);
     if (this.before !== null) url += '&before=' + encodeURIComponent(this.before);

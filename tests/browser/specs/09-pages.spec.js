@@ -12,6 +12,14 @@ async function watchConsole(page) {
   return problems;
 }
 
+// Larger than anything the other specs store (so never answered from the
+// stored digits), and cancelled by each test when done with it.
+const LONG = 20000000;
+async function cancel(request, n) {
+  const response = await request.post(`/api/tasks/${n}/cancel`);
+  expect([200, 409]).toContain(response.status());
+}
+
 async function noHorizontalScroll(page) {
   const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
   expect(widths[0], 'page width at ' + widths[1] + ' px').toBeLessThanOrEqual(widths[1]);
@@ -19,7 +27,7 @@ async function noHorizontalScroll(page) {
 
 test('1. a focused row link keeps the focus through live updates, and Enter opens the task', async ({ page, request }) => {
   const problems = await watchConsole(page);
-  const n = 12000000;
+  const n = LONG + 1;
   await page.goto('/');
   await expect(page.locator('#connection')).toHaveAttribute('data-state', 'live');
   await submitViaApi(request, n);
@@ -37,7 +45,7 @@ test('1. a focused row link keeps the focus through live updates, and Enter open
   await expect(row.locator('.activity')).toHaveText(/^(starting|computing: (series|division|square root)|converting to decimal|storing)$/);
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`/pi/${n}$`));
-  await waitForDone(request, n, 60_000);
+  await cancel(request, n);
   expect(problems, problems.join('\n')).toEqual([]);
 });
 
@@ -107,7 +115,7 @@ test('4. asking for an existing n shows its digit and link, and brings its row i
 });
 
 test('5. a running task older than the first page stays on it; older pages link to newer ones', async ({ page, request }) => {
-  const n = 9000000;
+  const n = LONG + 5;
   await submitViaApi(request, n);
   await expect.poll(async () => (await (await request.get('/api/tasks/' + n)).json()).status, { timeout: 20_000 }).toMatch(/queued|running/);
   for (const k of [7001, 7002, 7003]) await submitViaApi(request, k);
@@ -120,7 +128,7 @@ test('5. a running task older than the first page stays on it; older pages link 
   await page.locator('#load-more').click();
   await expect(page).toHaveURL(/before=\d+/);
   await expect(page.locator('#newer')).toHaveAttribute('href', '/');
-  await waitForDone(request, n, 60_000);
+  await cancel(request, n);
 });
 
 test('6. status in words, ticking "took", steady columns, local times with UTC in the tooltip', async ({ browser, request }) => {
@@ -130,7 +138,7 @@ test('6. status in words, ticking "took", steady columns, local times with UTC i
   await expect(page.locator('#connection')).toHaveAttribute('data-state', 'live');
   const widths = () => page.locator('.task-table thead th').evaluateAll((ths) => ths.map((th) => Math.round(th.getBoundingClientRect().width)));
   const before = await widths();
-  const n = 11000000;
+  const n = LONG + 6;
   await submitViaApi(request, n);
   const row = page.locator(`#task-${n}`);
   await expect(row).toHaveAttribute('data-status', 'running', { timeout: 20_000 });
@@ -148,7 +156,7 @@ test('6. status in words, ticking "took", steady columns, local times with UTC i
   const shownHour = Number((await time.textContent()).slice(11, 13));
   expect(shownHour).toBe((utcHour + 9) % 24);  // Tokyo is UTC+9
   await expect(page.locator('th.c-created')).toHaveText('Created');
-  await waitForDone(request, n, 60_000);
+  await cancel(request, n);
   await context.close();
 });
 
