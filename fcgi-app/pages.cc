@@ -153,6 +153,7 @@ Response index_page(const HttpRequest& request, App& app) {
   listing.seq = page->seq;
   listing.status = query.status;
   listing.before = query.before;
+  listing.limit = query.limit != kDefaultListLimit ? query.limit : 0;
   listing.next_before = page->next_before;
   listing.has_tasks = !rows_html.empty();
   listing.has_active = !active_html.empty();

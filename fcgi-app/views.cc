@@ -142,12 +142,15 @@ json row_view(const json& task) {
 }
 
 namespace {
-// "/?status=done&before=12", "/" (the parameters that are set, in that order).
-std::string index_url(const std::string& status, uint64_t before) {
-  std::string url = "/";
-  if (!status.empty()) url += "?status=" + status;
-  if (before != 0) url += (status.empty() ? "?before=" : "&before=") + std::to_string(before);
-  return url;
+// "/?status=done&limit=20&before=12", "/" (the parameters that are set, in that order).
+std::string index_url(const std::string& status, uint64_t limit, uint64_t before) {
+  std::string query;
+  if (!status.empty()) query += "&status=" + status;
+  if (limit != 0) query += "&limit=" + std::to_string(limit);
+  if (before != 0) query += "&before=" + std::to_string(before);
+  if (query.empty()) return "/";
+  query[0] = '?';
+  return "/" + query;
 }
 }  // namespace
 
@@ -169,7 +172,7 @@ json index_view(const IndexListing& listing, uint64_t max_digits, const std::str
     tabs.push_back({{"status", status},
                     {"label", label},
                     {"count", display_count(static_cast<uint64_t>(count))},
-                    {"url", index_url(status, 0)},
+                    {"url", index_url(status, 0, 0)},
                     {"current", listing.status == status}});
   }
   return json{
@@ -183,8 +186,10 @@ json index_view(const IndexListing& listing, uint64_t max_digits, const std::str
       {"has_active", listing.has_active},
       {"has_more", listing.next_before != 0},
       {"next_before", listing.next_before != 0 ? std::to_string(listing.next_before) : ""},
-      {"more_url", listing.next_before != 0 ? index_url(listing.status, listing.next_before) : ""},
-      {"newer_url", listing.before != 0 ? index_url(listing.status, 0) : ""},
+      {"more_url", listing.next_before != 0
+                       ? index_url(listing.status, listing.limit, listing.next_before)
+                       : ""},
+      {"newer_url", listing.before != 0 ? index_url(listing.status, listing.limit, 0) : ""},
   };
 }
 

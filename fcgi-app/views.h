@@ -43,6 +43,7 @@ struct IndexListing {
   int64_t seq = 0;
   std::string status;       // "" for all tasks
   uint64_t before = 0;      // 0 on the first page
+  uint64_t limit = 0;       // ?limit= as asked (0: the default), kept when paging
   uint64_t next_before = 0; // 0 when there are no older tasks
   bool has_tasks = false;
   bool has_active = false;  // the "still running" section has rows

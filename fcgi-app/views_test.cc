@@ -185,6 +185,8 @@ TEST(ViewsTest, IndexTabsCountAndKeepTheFilterWhenPaging) {
   EXPECT_EQ(v["tabs"][4]["url"], "/?status=error");
   EXPECT_EQ(v["more_url"], "/?status=done&before=30");
   EXPECT_EQ(v["newer_url"], "/?status=done");
+  l.limit = 20;
+  EXPECT_EQ(index_view(l, 10, "")["more_url"], "/?status=done&limit=20&before=30");
 }
 
 // The task JSON at time 0: rows of these tests show no ETA.

@@ -103,9 +103,9 @@ test('filter tabs show live counts, filter the table and keep the filter when pa
   // Paging keeps the filter and older pages link back to the newest.
   await page.goto('/?status=done&limit=2');
   const more = page.locator('#load-more');
-  await expect(more).toHaveAttribute('href', /^\/\?status=done&before=\d+$/);
+  await expect(more).toHaveAttribute('href', /^\/\?status=done&limit=2&before=\d+$/);
   await more.click();
-  await expect(page.locator('#newer')).toHaveAttribute('href', '/?status=done');
+  await expect(page.locator('#newer')).toHaveAttribute('href', '/?status=done&limit=2');
   const older = await page.locator('#task-rows tr').evaluateAll((rows) => rows.map((r) => r.dataset.status));
   expect(new Set(older)).toEqual(new Set(['done']));
 });
