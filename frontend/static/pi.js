@@ -22,7 +22,7 @@
           var target = node.splitText(offset);
           target.splitText(1);
           var mark = document.createElement('mark');
-          mark.className = 'nth target';
+          mark.className = 'target';
           mark.title = 'Decimal ' + PD.countText(from);
           target.replaceWith(mark);
           mark.textContent = target.nodeValue;
