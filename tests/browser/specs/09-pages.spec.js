@@ -197,9 +197,11 @@ test('7. copy buttons, dark mode, phone width and focus outlines', async ({ brow
     await noHorizontalScroll(page);
   }
   await page.goto('/');
-  await screenshot(page, 'index-phone');
+  await screenshot(page, 'index-phone', { fullPage: false });
+  await page.locator('.tabs').evaluate((el) => el.scrollIntoView());
+  await screenshot(page, 'index-phone-rows', { fullPage: false });
   await page.emulateMedia({ colorScheme: 'dark' });
-  await screenshot(page, 'index-phone-dark');
+  await screenshot(page, 'index-phone-dark', { fullPage: false });
   expect(problems, problems.join('\n')).toEqual([]);
   await context.close();
 });
