@@ -1,10 +1,10 @@
 #include "pages.h"
 
+#include "form.h"
 #include "pidigits/clock.h"
 #include "pidigits/digits.h"
 #include "pidigits/lifecycle.h"
 #include "pidigits/log.h"
-#include "form.h"
 #include "task_texts.h"
 #include "validation.h"
 #include "views.h"

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "form.h"
-#include "pidigits/display.h"
 #include "pidigits/config.h"
+#include "pidigits/display.h"
 #include "pidigits/lifecycle.h"
 
 namespace pidigits::fcgi {
@@ -188,8 +188,10 @@ Typed next_typed(std::string_view text, size_t* i, int* digit) {
     return Typed::kSpace;
   }
   if (*i + 2 < text.size()) {
-    const uint32_t cp = ((c & 0x0Fu) << 12) | ((byte(*i + 1) & 0x3Fu) << 6) | (byte(*i + 2) & 0x3Fu);
-    if ((c & 0xF0u) == 0xE0u && (byte(*i + 1) & 0xC0u) == 0x80u && (byte(*i + 2) & 0xC0u) == 0x80u) {
+    const uint32_t cp =
+        ((c & 0x0Fu) << 12) | ((byte(*i + 1) & 0x3Fu) << 6) | (byte(*i + 2) & 0x3Fu);
+    if ((c & 0xF0u) == 0xE0u && (byte(*i + 1) & 0xC0u) == 0x80u &&
+        (byte(*i + 2) & 0xC0u) == 0x80u) {
       if (cp >= 0xFF10 && cp <= 0xFF19) {  // fullwidth digits
         *digit = static_cast<int>(cp - 0xFF10);
         *i += 3;
@@ -264,8 +266,8 @@ bool parse_typed_n(std::string_view text, uint64_t max, uint64_t* n, std::string
   }
   for (size_t g = 1; g < groups.size(); ++g) {
     if (groups[g].size() != 3) {
-      *error = "digits are grouped by threes (1,000 or 1 000); got " + shown + "; " +
-               typed_hint(max);
+      *error =
+          "digits are grouped by threes (1,000 or 1 000); got " + shown + "; " + typed_hint(max);
       return false;
     }
   }

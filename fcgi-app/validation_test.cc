@@ -78,8 +78,8 @@ TEST(ValidationTest, RefusesBadJsonShapes) {
 TEST(ValidationTest, QuotesTrimmedPrintableText) {
   std::string huge(3000, '9');
   std::string message = refused(kForm, "n=" + huge).message;
-  EXPECT_EQ(message, "n can be at most 100,000,000 on this server; got \"" +
-                         std::string(40, '9') + "...\"");
+  EXPECT_EQ(message,
+            "n can be at most 100,000,000 on this server; got \"" + std::string(40, '9') + "...\"");
   EXPECT_EQ(refused(kForm, "n=%3Cscript%3E%00%0a").message,
             "\"<script>??\" is not a whole number; type a whole number from 1 to 100,000,000, "
             "like 1000 or 1,000");
@@ -128,11 +128,11 @@ TEST(ValidationTest, TypedNumbersAsPeopleWriteThem) {
   EXPECT_EQ(typed("1 000"), 1000u);
   EXPECT_EQ(typed("1 000 000"), 1000000u);
   EXPECT_EQ(typed("1, 000"), 1000u);
-  EXPECT_EQ(typed("1\u00a0000"), 1000u);      // no-break space
-  EXPECT_EQ(typed("1\u202f000"), 1000u);      // narrow no-break space
-  EXPECT_EQ(typed("\uff11\uff10\uff10\uff10"), 1000u);  // fullwidth digits
+  EXPECT_EQ(typed("1\u00a0000"), 1000u);                      // no-break space
+  EXPECT_EQ(typed("1\u202f000"), 1000u);                      // narrow no-break space
+  EXPECT_EQ(typed("\uff11\uff10\uff10\uff10"), 1000u);        // fullwidth digits
   EXPECT_EQ(typed("\uff11\uff0c\uff10\uff10\uff10"), 1000u);  // and the fullwidth comma
-  EXPECT_EQ(typed("\u3000\uff15\u3000"), 5u);  // ideographic spaces
+  EXPECT_EQ(typed("\u3000\uff15\u3000"), 5u);                 // ideographic spaces
   EXPECT_EQ(typed("007"), 7u);
   EXPECT_EQ(typed("100,000,000"), 100000000u);
 }

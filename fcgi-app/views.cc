@@ -252,7 +252,8 @@ json task_details(const Task& task) {
   };
   const auto span = [&details](const char* label, int64_t from, int64_t to) {
     if (from < 0 || to < 0) return;
-    details.push_back({{"label", label}, {"value", display_duration(std::max<int64_t>(0, to - from))}});
+    details.push_back(
+        {{"label", label}, {"value", display_duration(std::max<int64_t>(0, to - from))}});
   };
   const int64_t queued = at(Stage::kScheduled) >= 0 ? at(Stage::kScheduled) : task.created_at;
   span("Waited in the queue", queued, at(Stage::kTaken));

@@ -17,8 +17,8 @@
 #include <string_view>
 
 #include "pidigits/display.h"
-#include "pidigits/task.h"
 #include "pidigits/lifecycle.h"
+#include "pidigits/task.h"
 
 namespace pidigits::fcgi {
 
@@ -41,12 +41,12 @@ nlohmann::json row_view(const nlohmann::json& task);
 // What the index page lists: the filter, the paging and the counts.
 struct IndexListing {
   int64_t seq = 0;
-  std::string status;       // "" for all tasks
-  uint64_t before = 0;      // 0 on the first page
-  uint64_t limit = 0;       // ?limit= as asked (0: the default), kept when paging
-  uint64_t next_before = 0; // 0 when there are no older tasks
+  std::string status;        // "" for all tasks
+  uint64_t before = 0;       // 0 on the first page
+  uint64_t limit = 0;        // ?limit= as asked (0: the default), kept when paging
+  uint64_t next_before = 0;  // 0 when there are no older tasks
   bool has_tasks = false;
-  bool has_active = false;  // the "still running" section has rows
+  bool has_active = false;                // the "still running" section has rows
   std::map<std::string, int64_t> counts;  // per status
 };
 

@@ -176,8 +176,11 @@ TEST(ViewsTest, IndexTabsCountAndKeepTheFilterWhenPaging) {
   l.before = 80;
   json v = index_view(l, 10, "");
   ASSERT_EQ(v["tabs"].size(), 6u);
-  EXPECT_EQ(v["tabs"][0], json({{"status", "all"}, {"label", "All"}, {"count", "1,240"},
-                                {"url", "/"}, {"current", false}}));
+  EXPECT_EQ(v["tabs"][0], json({{"status", "all"},
+                                {"label", "All"},
+                                {"count", "1,240"},
+                                {"url", "/"},
+                                {"current", false}}));
   EXPECT_EQ(v["tabs"][3]["label"], "Done");
   EXPECT_EQ(v["tabs"][3]["count"], "1,234");
   EXPECT_EQ(v["tabs"][3]["current"], true);
@@ -252,7 +255,10 @@ TEST(ViewsTest, RowViewOfQueuedRunningFailedAndCachedTasks) {
 // Status in words, the ETA, the actions a row offers.
 TEST(ViewsTest, RowViewSaysWhatATaskIsDoing) {
   const auto view = [](json task) { return row_view(task); };
-  json queued = {{"n", 5}, {"status", "queued"}, {"stage", "scheduled"}, {"queue_position", 1},
+  json queued = {{"n", 5},
+                 {"status", "queued"},
+                 {"stage", "scheduled"},
+                 {"queue_position", 1},
                  {"eta_ms", 12001}};
   EXPECT_EQ(view(queued)["activity"], "next in queue");
   EXPECT_EQ(view(queued)["eta_text"], "about 13 s left");  // whole seconds, up
@@ -267,8 +273,9 @@ TEST(ViewsTest, RowViewSaysWhatATaskIsDoing) {
   queued["queue_position"] = nullptr;
   EXPECT_EQ(view(queued)["activity"], "waiting");
 
-  json running = {{"n", 5},          {"status", "running"}, {"stage", "taken"},
-                  {"phase", nullptr}, {"eta_ms", 123000},   {"stages", {{"taken", "2026-01-01T00:00:00.000Z"}}}};
+  json running = {{"n", 5},           {"status", "running"},
+                  {"stage", "taken"}, {"phase", nullptr},
+                  {"eta_ms", 123000}, {"stages", {{"taken", "2026-01-01T00:00:00.000Z"}}}};
   EXPECT_EQ(view(running)["activity"], "starting");
   EXPECT_EQ(view(running)["eta_text"], "about 2 min 03 s left");
   EXPECT_EQ(view(running)["taken_at"], "2026-01-01T00:00:00.000Z");
