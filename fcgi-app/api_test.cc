@@ -121,7 +121,50 @@ TEST_F(ApiTest, BrowserFormGetsRedirectOrHtmlError) {
   Response bad = call("POST", "/api/tasks", "", "application/x-www-form-urlencoded", "n=x", html);
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(bad.content_type, "text/html; charset=utf-8");
-  EXPECT_NE(bad.body.find("got &quot;x&quot;"), std::string::npos) << bad.body;
+  EXPECT_NE(bad.body.find("&quot;x&quot; is not a whole number"), std::string::npos) << bad.body;
+}
+
+// A form carries what a person typed: the typed-number rule (parse_typed_n).
+TEST_F(ApiTest, FormPostsTakeNumbersAsPeopleTypeThem) {
+  const char* form = "application/x-www-form-urlencoded";
+  EXPECT_EQ(body(call("POST", "/api/tasks", "", form, "n=1%2C000"))["n"], 1000);
+  EXPECT_EQ(body(call("POST", "/api/tasks", "", form, "n=+2+000+"))["n"], 2000);
+  EXPECT_EQ(body(call("POST", "/api/tasks", "", form, "n=%EF%BC%94%EF%BC%92"))["n"], 42);
+  Response bad = call("POST", "/api/tasks", "", form, "n=1%2C00");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(body(bad)["error"].get<std::string>().find("grouped by threes"), std::string::npos);
+  // The JSON API stays strict.
+  EXPECT_EQ(post_json(R"({"n": "1,000"})").status, 400);
+}
+
+TEST_F(ApiTest, GoToBoxRedirectsToTheTaskPage) {
+  Response jump = call("GET", "/", "n=1%2C000");
+  EXPECT_EQ(jump.status, 303);
+  EXPECT_EQ(jump.header("Location"), "/pi/1000");
+  Response bad = call("GET", "/", "n=abc");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("is not a whole number"), std::string::npos) << bad.body;
+}
+
+TEST_F(ApiTest, IndexKeepsOlderActiveTasksOnTheFirstPageAndLinksBack) {
+  for (int n : {101, 102, 103}) post_json("{\"n\": " + std::to_string(n) + "}");
+  Response first = call("GET", "/", "limit=2");
+  ASSERT_EQ(first.status, 200);
+  // 101 is older than the page's two rows, and queued: it is shown above them.
+  const size_t active = first.body.find("<tbody id=\"active-rows\">");
+  ASSERT_NE(active, std::string::npos) << first.body;
+  const size_t rows = first.body.find("<tbody id=\"task-rows\">");
+  const size_t row101 = first.body.find("id=\"task-101\"");
+  EXPECT_TRUE(active < row101 && row101 < rows) << first.body;
+  EXPECT_EQ(first.body.find("id=\"task-101\"", row101 + 1), std::string::npos);  // once
+  EXPECT_NE(first.body.find("Queued 3"), std::string::npos) << first.body;
+  EXPECT_EQ(first.body.find("id=\"newer\""), std::string::npos);
+  // An older page links to the newest tasks of the same filter.
+  Response older = call("GET", "/", "status=queued&before=102");
+  EXPECT_NE(older.body.find("<a id=\"newer\" href=\"/?status=queued\">"), std::string::npos)
+      << older.body;
+  EXPECT_EQ(older.body.find("active-rows"), std::string::npos);
+  EXPECT_NE(older.body.find("aria-current=\"page\">Queued"), std::string::npos) << older.body;
 }
 
 TEST_F(ApiTest, ListsTasksWithSeqAndNextBefore) {
@@ -287,6 +330,13 @@ TEST_F(ApiTest, PiPageShowsDigitsStatusOrOffer) {
   EXPECT_NE(shown.body.find("3.<span>1415926535</span><span>897932384<mark>6</mark></span>"),
             std::string::npos)
       << shown.body;
+  EXPECT_NE(shown.body.find("<p class=\"answer\">Decimal 20 is 6</p>"), std::string::npos)
+      << shown.body;
+  // An n without a task: the digit is read from the stored digits.
+  Response untasked = call("GET", "/pi/7");
+  EXPECT_EQ(untasked.status, 200);
+  EXPECT_NE(untasked.body.find("<p class=\"answer\">Decimal 7 is 6</p>"), std::string::npos)
+      << untasked.body;
   EXPECT_EQ(call("GET", "/pi/20", "from=21").status, 400);
   EXPECT_EQ(call("GET", "/pi/abc").status, 400);
   EXPECT_EQ(call("GET", "/pi/100000001").status, 400);

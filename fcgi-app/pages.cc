@@ -1,5 +1,6 @@
 #include "pages.h"
 
+#include "form.h"
 #include "pidigits/clock.h"
 #include "pidigits/digits.h"
 #include "pidigits/lifecycle.h"
@@ -65,8 +66,61 @@ Response redis_unavailable_json(std::string_view what, const std::string& why) {
   return json_error(503, redis_message(why));
 }
 
-// GET /?before=ID&limit=L -> 200 page | 400 page | 503 page
+namespace {
+// Rows of `page` (rendered once per task version, task_texts.h) into *html;
+// false with *reply set to the error page.
+bool render_rows(App& app, const lifecycle::TaskPage& page, std::string* html, Response* reply) {
+  const int64_t now = now_ms();
+  ListedTexts rows = listed_texts(
+      app, TaskText::kRow, page, [&app, now](const Task& task, std::string* out, std::string* why) {
+        return render_text(app, Page::kRow, row_view(to_json(task, now)), out, why);
+      });
+  if (!rows.redis_error.empty()) {
+    *reply = redis_unavailable_page(app, "task list", rows.redis_error);
+    return false;
+  }
+  if (!rows.render_error.empty()) {
+    *reply = render_failed(rows.render_error);
+    return false;
+  }
+  for (const CachedText& row : rows.texts) html->append(*row);
+  return true;
+}
+
+// The queued and running tasks older than the first page's last row (issue
+// 13: a running task must not get buried under newer ones): running first,
+// each newest first.
+Result<lifecycle::TaskPage> older_active(App& app, const lifecycle::TaskPage& page) {
+  lifecycle::TaskPage active;
+  if (page.next_before == 0) return active;  // the page lists every task
+  for (const char* status : {"running", "queued"}) {
+    auto it = page.counts.find(status);
+    if (it == page.counts.end() || it->second <= 0) continue;
+    auto listed = lifecycle::list_tasks(app.redis, status, page.next_before, kDefaultListLimit);
+    if (!listed.ok()) return listed.status();
+    for (const lifecycle::TaskRef& ref : listed->tasks) active.tasks.push_back(ref);
+  }
+  return active;
+}
+
+// GET /?n=N (the go-to box without JavaScript) -> 303 /pi/N | 400 page
+std::optional<Response> goto_task(const HttpRequest& request, App& app) {
+  bool duplicate = false;
+  auto typed = single_field(parse_form(request.query), "n", &duplicate);
+  if (!typed) return std::nullopt;
+  uint64_t n = 0;
+  std::string error = "n is given more than once";
+  if (duplicate || !parse_typed_n(*typed, app.config.max_digits, &n, &error)) {
+    return error_page(app, 400, "Bad request", error);
+  }
+  return redirect(303, "/pi/" + std::to_string(n));
+}
+}  // namespace
+
+// GET /?status=S&before=ID&limit=L -> 200 page | 400 page | 503 page
+// GET /?n=N -> 303 /pi/N
 Response index_page(const HttpRequest& request, App& app) {
+  if (auto jump = goto_task(request, app)) return *jump;
   ListQuery query;
   std::string error;
   if (!parse_list_query(request.query, &query, &error)) {
@@ -74,28 +128,74 @@ Response index_page(const HttpRequest& request, App& app) {
   }
   auto page = lifecycle::list_tasks(app.redis, query.status, query.before, query.limit);
   if (!page.ok()) return redis_unavailable_page(app, "task list", page.status().message());
-  // The page shows seq, the listed versions of the tasks and the link to older
-  // ones, nothing else that can change: while none of them does, it is the same page.
-  const std::string page_key = listed_page_key('i', *page, query.status);
+  const bool first_page = query.before == 0 && query.status.empty();
+  lifecycle::TaskPage active;
+  if (first_page) {
+    auto older = older_active(app, *page);
+    if (!older.ok()) return redis_unavailable_page(app, "task list", older.status().message());
+    active = std::move(*older);
+  }
+  // The page shows seq, the listed versions of the tasks and the links to
+  // other pages, nothing else that can change: while none of them does, it is
+  // the same page. One with active tasks is made anew each time.
+  const std::string page_key =
+      active.tasks.empty()
+          ? listed_page_key('i', *page, query.status + ":" + std::to_string(query.before))
+          : std::string();
   if (!page_key.empty()) {
     if (CachedText html = app.cache.pages.find(page_key)) return html_response(200, *html);
   }
-
-  // Each row rendered once per task version (task_texts.h).
-  const int64_t now = now_ms();
-  ListedTexts rows = listed_texts(
-      app, TaskText::kRow, *page, [&app, now](const Task& task, std::string* html, std::string* why) {
-        return render_text(app, Page::kRow, row_view(to_json(task, now)), html, why);
-      });
-  if (!rows.redis_error.empty()) return redis_unavailable_page(app, "task list", rows.redis_error);
-  if (!rows.render_error.empty()) return render_failed(rows.render_error);
-  std::string rows_html;
-  for (const CachedText& row : rows.texts) rows_html.append(*row);
-  nlohmann::json view = index_view(page->seq, page->next_before, !rows.texts.empty(),
-                                   app.config.max_digits, app.templates.row_text());
+  std::string rows_html, active_html;
+  Response reply;
+  if (!render_rows(app, *page, &rows_html, &reply)) return reply;
+  if (!render_rows(app, active, &active_html, &reply)) return reply;
+  IndexListing listing;
+  listing.seq = page->seq;
+  listing.status = query.status;
+  listing.before = query.before;
+  listing.limit = query.limit != kDefaultListLimit ? query.limit : 0;
+  listing.next_before = page->next_before;
+  listing.has_tasks = !rows_html.empty();
+  listing.has_active = !active_html.empty();
+  listing.counts = page->counts;
+  nlohmann::json view = index_view(listing, app.config.max_digits, app.templates.row_text());
   view["rows_html"] = std::move(rows_html);
+  view["active_html"] = std::move(active_html);
   return cached_page(app, page_key, Page::kIndex, view);
 }
+
+namespace {
+// The n-th decimal for "Decimal N of pi is D": the task's, or read from the
+// stored digits (and kept: it never changes) for an n without a done task.
+// false with *error when Redis cannot be read.
+bool answer_digit(App& app, uint64_t n, const std::optional<Task>& task, int* digit,
+                  std::string* error) {
+  if (task && task->digit) {
+    *digit = *task->digit;
+    return true;
+  }
+  const std::string key = "digit:" + std::to_string(n);
+  if (CachedText kept = app.cache.fragments.find(key)) {
+    *digit = (*kept)[0] - '0';
+    return true;
+  }
+  auto stored = lifecycle::digits_info(app.redis);
+  if (!stored.ok()) {
+    *error = stored.status().message();
+    return false;
+  }
+  if (stored->decimals() < n) return true;  // not known (the caller checked, but it may be gone)
+  auto text = digits::read(app.redis, *stored, n + 1, 1);  // "3." first: decimal n at n + 1
+  if (!text.ok()) {
+    *error = text.status().message();
+    return false;
+  }
+  if (text->size() != 1 || (*text)[0] < '0' || (*text)[0] > '9') return true;
+  *digit = (*text)[0] - '0';
+  app.cache.fragments.put(key, std::string(*text));
+  return true;
+}
+}  // namespace
 
 // GET /pi/N?from=K -> 200 page (digits, or the task's status) | 400 | 404 | 503 page
 Response pi_page(const HttpRequest& request, App& app, std::string_view n_text) {
@@ -140,7 +240,11 @@ Response pi_page(const HttpRequest& request, App& app, std::string_view n_text) 
     }
     digits_html = app.cache.fragments.put(key, std::move(html));
   }
-  nlohmann::json view = pi_view(n, window, task, app.config.max_digits);
+  int digit = -1;
+  if (!answer_digit(app, n, task, &digit, &error)) {
+    return redis_unavailable_page(app, "digit", error);
+  }
+  nlohmann::json view = pi_view(n, window, task, app.config.max_digits, digit);
   view["digits_html"] = *digits_html;
   return cached_page(app, page_key, Page::kPi, view);
 }

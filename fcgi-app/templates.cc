@@ -36,10 +36,11 @@ bool check_template(const std::string& name, const std::string& text, std::strin
   static const std::regex kUnescaped(R"(\{\{\{\s*([^}]*?)\s*\}\}\}|\{\{&\s*([^}]*?)\s*\}\})");
   for (std::sregex_iterator it(text.begin(), text.end(), kUnescaped), end; it != end; ++it) {
     std::string field = (*it)[1].matched ? (*it)[1].str() : (*it)[2].str();
-    if (field != "row_template" && field != "rows_html" && field != "digits_html") {
+    if (field != "row_template" && field != "rows_html" && field != "active_html" &&
+        field != "digits_html") {
       *error = "template " + name + " prints " + it->str() +
-               " without HTML escaping; only row_template, rows_html and digits_html may (use "
-               "{{" +
+               " without HTML escaping; only row_template, rows_html, active_html and digits_html "
+               "may (use {{" +
                field + "}})";
       return false;
     }

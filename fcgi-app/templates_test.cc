@@ -43,7 +43,11 @@ std::string index_html(Templates& templates, int64_t seq, uint64_t next_before,
                        const std::vector<Task>& tasks) {
   std::string rows;
   for (const Task& task : tasks) rows += render(templates, Page::kRow, row_view(to_json(task)));
-  json view = index_view(seq, next_before, !tasks.empty(), 1000, templates.row_text());
+  IndexListing listing;
+  listing.seq = seq;
+  listing.next_before = next_before;
+  listing.has_tasks = !tasks.empty();
+  json view = index_view(listing, 1000, templates.row_text());
   view["rows_html"] = rows;
   return render(templates, Page::kIndex, view);
 }
@@ -90,7 +94,7 @@ TEST(TemplatesTest, RefusesBrokenAndUnsafeTemplates) {
   EXPECT_FALSE(check_template("y.mustache", "<p>{{{message}}}</p>", &error));
   EXPECT_EQ(error,
             "template y.mustache prints {{{message}}} without HTML escaping; only row_template, "
-            "rows_html and digits_html may (use {{message}})");
+            "rows_html, active_html and digits_html may (use {{message}})");
   EXPECT_FALSE(check_template("z.mustache", "{{& title }}", &error));
   EXPECT_TRUE(check_template("ok.mustache", "{{{ row_template }}} {{a}}", &error));
   EXPECT_TRUE(check_template("ok.mustache", "{{{rows_html}}}{{{digits_html}}}", &error));

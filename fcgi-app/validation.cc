@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "form.h"
 #include "pidigits/config.h"
+#include "pidigits/display.h"
 #include "pidigits/lifecycle.h"
 
 namespace pidigits::fcgi {
@@ -154,9 +156,134 @@ bool parse_form_body(std::string_view body, uint64_t max, uint64_t* n, BodyError
         "n is missing; send the form field n with an integer from 1 to " + std::to_string(max);
     return false;
   }
-  return parse_n_text(trim(*value), max, n, &error->message);
+  return parse_typed_n(*value, max, n, &error->message);
+}
+
+// One character of typed text, classified: a digit (its value), a group
+// separator, a space, or something else. Reads one UTF-8 sequence at *i.
+enum class Typed { kDigit, kComma, kSpace, kOther };
+Typed next_typed(std::string_view text, size_t* i, int* digit) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char c = byte(*i);
+  if (c >= '0' && c <= '9') {
+    *digit = c - '0';
+    ++*i;
+    return Typed::kDigit;
+  }
+  if (c == ',') {
+    ++*i;
+    return Typed::kComma;
+  }
+  if (c == ' ' || c == '\t') {
+    ++*i;
+    return Typed::kSpace;
+  }
+  if (c < 0x80 || *i + 1 >= text.size()) {
+    ++*i;
+    return Typed::kOther;
+  }
+  // Two- and three-byte sequences we know; anything else is "other".
+  if (c == 0xC2 && byte(*i + 1) == 0xA0) {  // U+00A0 no-break space
+    *i += 2;
+    return Typed::kSpace;
+  }
+  if (*i + 2 < text.size()) {
+    const uint32_t cp =
+        ((c & 0x0Fu) << 12) | ((byte(*i + 1) & 0x3Fu) << 6) | (byte(*i + 2) & 0x3Fu);
+    if ((c & 0xF0u) == 0xE0u && (byte(*i + 1) & 0xC0u) == 0x80u &&
+        (byte(*i + 2) & 0xC0u) == 0x80u) {
+      if (cp >= 0xFF10 && cp <= 0xFF19) {  // fullwidth digits
+        *digit = static_cast<int>(cp - 0xFF10);
+        *i += 3;
+        return Typed::kDigit;
+      }
+      if (cp == 0xFF0C) {  // fullwidth comma
+        *i += 3;
+        return Typed::kComma;
+      }
+      // thin, narrow no-break, figure and ideographic spaces
+      if (cp == 0x2009 || cp == 0x202F || cp == 0x2007 || cp == 0x3000) {
+        *i += 3;
+        return Typed::kSpace;
+      }
+    }
+  }
+  ++*i;
+  return Typed::kOther;
+}
+
+std::string typed_hint(uint64_t max) {
+  return "type a whole number from 1 to " + display_count(max) + ", like 1000 or 1,000";
 }
 }  // namespace
+
+bool parse_typed_n(std::string_view text, uint64_t max, uint64_t* n, std::string* error) {
+  // Classify everything first: a list of digit groups and the separators between them.
+  std::vector<std::string> groups;  // ASCII digits
+  std::vector<Typed> separators;    // between groups (kComma or kSpace)
+  bool other = false, pending_separator = false;
+  Typed separator = Typed::kSpace;
+  for (size_t i = 0; i < text.size();) {
+    int digit = 0;
+    Typed kind = next_typed(text, &i, &digit);
+    if (kind == Typed::kDigit) {
+      if (groups.empty() || pending_separator) {
+        if (!groups.empty()) separators.push_back(separator);
+        groups.emplace_back();
+        pending_separator = false;
+      }
+      groups.back().push_back(static_cast<char>('0' + digit));
+    } else if (kind == Typed::kOther) {
+      other = true;
+    } else if (!groups.empty()) {
+      // Spaces around a comma ("1 , 000") or several spaces make no group of their own.
+      if (pending_separator && separator == Typed::kComma && kind == Typed::kSpace) continue;
+      if (pending_separator && kind == Typed::kSpace) continue;
+      if (pending_separator && kind == Typed::kComma && separator == Typed::kComma) other = true;
+      separator = kind;
+      pending_separator = true;
+    } else if (kind == Typed::kComma) {
+      other = true;  // a comma before any digit
+    }
+  }
+  if (pending_separator && separator == Typed::kComma) other = true;  // "1000,"
+  const std::string shown = quote_for_message(trim(text));
+  if (groups.empty() && !other) {
+    *error = "n is empty; " + typed_hint(max);
+    return false;
+  }
+  const std::string_view t = trim(text);
+  if (other) {
+    if (t.starts_with('-')) {
+      *error = "n starts at 1 (the first decimal after the point); got " + shown;
+    } else if (t.find_first_of(".eE") != std::string_view::npos) {
+      *error = "n is a whole number (no decimal point or exponent); got " + shown + "; " +
+               typed_hint(max);
+    } else {
+      *error = shown + " is not a whole number; " + typed_hint(max);
+    }
+    return false;
+  }
+  for (size_t g = 1; g < groups.size(); ++g) {
+    if (groups[g].size() != 3) {
+      *error =
+          "digits are grouped by threes (1,000 or 1 000); got " + shown + "; " + typed_hint(max);
+      return false;
+    }
+  }
+  std::string digits;
+  for (const std::string& g : groups) digits += g;
+  const size_t first = digits.find_first_not_of('0');
+  if (first == std::string::npos) {
+    *error = "n starts at 1 (the first decimal after the point); got " + shown;
+    return false;
+  }
+  if (!parse_uint(digits.substr(first), 1, max, n)) {
+    *error = "n can be at most " + display_count(max) + " on this server; got " + shown;
+    return false;
+  }
+  return true;
+}
 
 std::string shorten(std::string_view raw) {
   std::string out;

@@ -27,8 +27,17 @@ std::string shorten(std::string_view raw);
 // "n must be an integer from 1 to MAX; got <got>".
 std::string n_range_message(uint64_t max, std::string_view got);
 
-// n as decimal text (form field, path segment): digits only, 1..max.
+// n as decimal text (path segment, ?from=): digits only, 1..max.
 bool parse_n_text(std::string_view text, uint64_t max, uint64_t* n, std::string* error);
+
+// n as a person types it in a form field (UTF-8), 1..max. The one rule for
+// typed numbers (docs/CONTRACTS.md, "Typed numbers"): spaces around it are
+// ignored; fullwidth digits (U+FF10..U+FF19) count as digits; digits may be
+// grouped by threes with commas or spaces ("1,000", "1 000", "1 000 000", also
+// no-break and thin spaces, the fullwidth comma). Anything else is refused
+// with a sentence that says what to type. The JSON API does not use this rule:
+// there n is a JSON integer, nothing else.
+bool parse_typed_n(std::string_view text, uint64_t max, uint64_t* n, std::string* error);
 
 // Why a body was refused: 400 (bad content) or 415 (a content type that is
 // neither JSON nor a form; a missing Content-Type counts as unknown).

@@ -79,25 +79,91 @@ TEST(ValidationTest, QuotesTrimmedPrintableText) {
   std::string huge(3000, '9');
   std::string message = refused(kForm, "n=" + huge).message;
   EXPECT_EQ(message,
-            "n must be an integer from 1 to 100000000; got \"" + std::string(40, '9') + "...\"");
+            "n can be at most 100,000,000 on this server; got \"" + std::string(40, '9') + "...\"");
   EXPECT_EQ(refused(kForm, "n=%3Cscript%3E%00%0a").message,
-            "n must be an integer from 1 to 100000000; got \"<script>??\"");
+            "\"<script>??\" is not a whole number; type a whole number from 1 to 100,000,000, "
+            "like 1000 or 1,000");
   EXPECT_EQ(refused(kJson, R"({"n": "\u0000\n"})").message.substr(0, 51),
             R"(n must be an integer from 1 to 100000000; got "\u00)");
 }
 
 TEST(ValidationTest, RefusesBadFormValues) {
   EXPECT_EQ(refused(kForm, "n=abc").message,
-            "n must be an integer from 1 to 100000000; got \"abc\"");
+            "\"abc\" is not a whole number; type a whole number from 1 to 100,000,000, like "
+            "1000 or 1,000");
   EXPECT_EQ(refused(kForm, "n=5.0").message,
-            "n must be an integer from 1 to 100000000; got \"5.0\"");
+            "n is a whole number (no decimal point or exponent); got \"5.0\"; type a whole "
+            "number from 1 to 100,000,000, like 1000 or 1,000");
   EXPECT_EQ(refused(kForm, "n=1e3").status, 400);
-  EXPECT_EQ(refused(kForm, "n=-5").status, 400);
-  EXPECT_EQ(refused(kForm, "n=0").status, 400);
-  EXPECT_EQ(refused(kForm, "n=").message, "n must be an integer from 1 to 100000000; got nothing");
+  EXPECT_EQ(refused(kForm, "n=-5").message,
+            "n starts at 1 (the first decimal after the point); got \"-5\"");
+  EXPECT_EQ(refused(kForm, "n=0").message,
+            "n starts at 1 (the first decimal after the point); got \"0\"");
+  EXPECT_EQ(refused(kForm, "n=").message,
+            "n is empty; type a whole number from 1 to 100,000,000, like 1000 or 1,000");
   EXPECT_EQ(refused(kForm, "m=5").message,
             "n is missing; send the form field n with an integer from 1 to 100000000");
   EXPECT_EQ(refused(kForm, "n=5&n=6").message, "n is given more than once; send one field n=N");
+}
+
+// The typed-number rule (parse_typed_n), the one rule for what a person types.
+uint64_t typed(std::string_view text) {
+  uint64_t n = 0;
+  std::string error;
+  EXPECT_TRUE(parse_typed_n(text, kMax, &n, &error)) << text << ": " << error;
+  return n;
+}
+std::string typed_error(std::string_view text) {
+  uint64_t n = 0;
+  std::string error;
+  EXPECT_FALSE(parse_typed_n(text, kMax, &n, &error)) << text;
+  return error;
+}
+
+TEST(ValidationTest, TypedNumbersAsPeopleWriteThem) {
+  EXPECT_EQ(typed("42"), 42u);
+  EXPECT_EQ(typed(" 42 "), 42u);
+  EXPECT_EQ(typed("\t42"), 42u);
+  EXPECT_EQ(typed("1,000"), 1000u);
+  EXPECT_EQ(typed("1 000"), 1000u);
+  EXPECT_EQ(typed("1 000 000"), 1000000u);
+  EXPECT_EQ(typed("1, 000"), 1000u);
+  EXPECT_EQ(typed("1\u00a0000"), 1000u);                      // no-break space
+  EXPECT_EQ(typed("1\u202f000"), 1000u);                      // narrow no-break space
+  EXPECT_EQ(typed("\uff11\uff10\uff10\uff10"), 1000u);        // fullwidth digits
+  EXPECT_EQ(typed("\uff11\uff0c\uff10\uff10\uff10"), 1000u);  // and the fullwidth comma
+  EXPECT_EQ(typed("\u3000\uff15\u3000"), 5u);                 // ideographic spaces
+  EXPECT_EQ(typed("007"), 7u);
+  EXPECT_EQ(typed("100,000,000"), 100000000u);
+}
+
+TEST(ValidationTest, TypedNumbersRefusedWithWhatToType) {
+  EXPECT_EQ(typed_error("1,00"),
+            "digits are grouped by threes (1,000 or 1 000); got \"1,00\"; type a whole number "
+            "from 1 to 100,000,000, like 1000 or 1,000");
+  EXPECT_NE(typed_error("10,00,000").find("grouped by threes"), std::string::npos);
+  EXPECT_NE(typed_error("1,,000").find("is not a whole number"), std::string::npos);
+  EXPECT_NE(typed_error(",1000").find("is not a whole number"), std::string::npos);
+  EXPECT_NE(typed_error("1000,").find("is not a whole number"), std::string::npos);
+  EXPECT_NE(typed_error("1.5").find("no decimal point"), std::string::npos);
+  EXPECT_EQ(typed_error("   "),
+            "n is empty; type a whole number from 1 to 100,000,000, like 1000 or 1,000");
+  EXPECT_EQ(typed_error("100,000,001"),
+            "n can be at most 100,000,000 on this server; got \"100,000,001\"");
+  EXPECT_NE(typed_error(std::string(30, '9')).find("at most"), std::string::npos);
+  // Fullwidth letters are not digits; the quote shows only printable ASCII.
+  EXPECT_EQ(typed_error("\uff41"),
+            "\"???\" is not a whole number; type a whole number from 1 to 100,000,000, like "
+            "1000 or 1,000");
+  EXPECT_NE(typed_error("\xe3\x80").find("not a whole number"), std::string::npos);  // cut UTF-8
+}
+
+TEST(ValidationTest, TheJsonApiStaysStrict) {
+  EXPECT_EQ(accepted(kJson, R"({"n": 42})"), 42u);
+  EXPECT_EQ(refused(kJson, R"({"n": " 42 "})").status, 400);
+  EXPECT_EQ(refused(kJson, R"({"n": "1,000"})").status, 400);
+  EXPECT_EQ(accepted(kForm, "n=1%2C000"), 1000u);
+  EXPECT_EQ(accepted(kForm, "n=%EF%BC%94%EF%BC%92"), 42u);  // fullwidth 42
 }
 
 TEST(ValidationTest, RefusesUnknownContentTypeWith415) {

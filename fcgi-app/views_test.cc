@@ -145,18 +145,51 @@ TEST(ViewsTest, ToDataFollowsMustacheJsTruthiness) {
   EXPECT_EQ(tmpl.render(data), "CD[0][0.5][]");
 }
 
+IndexListing listing(int64_t seq, uint64_t next_before, bool has_tasks) {
+  IndexListing l;
+  l.seq = seq;
+  l.next_before = next_before;
+  l.has_tasks = has_tasks;
+  l.counts = {{"queued", 2}, {"running", 1}, {"done", 1234}, {"error", 0}, {"cancelled", 3}};
+  return l;
+}
+
 TEST(ViewsTest, IndexViewAndErrorView) {
-  json v = index_view(42, 7, true, 100'000'000, "<tr></tr>");
+  json v = index_view(listing(42, 7, true), 100'000'000, "<tr></tr>");
   EXPECT_EQ(v["seq"], "42");
   EXPECT_EQ(v["max_digits_text"], "100,000,000");
   EXPECT_EQ(v["has_more"], true);
   EXPECT_EQ(v["has_tasks"], true);
   EXPECT_EQ(v["next_before"], "7");
+  EXPECT_EQ(v["more_url"], "/?before=7");
+  EXPECT_EQ(v["newer_url"], "");  // the first page
   EXPECT_EQ(v["row_template"], "<tr></tr>");
-  EXPECT_EQ(index_view(0, 0, false, 10, "")["next_before"], "");
-  EXPECT_EQ(index_view(0, 0, false, 10, "")["has_more"], false);
+  EXPECT_EQ(index_view(listing(0, 0, false), 10, "")["next_before"], "");
+  EXPECT_EQ(index_view(listing(0, 0, false), 10, "")["has_more"], false);
   EXPECT_EQ(error_view(404, "t", "m", 12)["n"], "12");
   EXPECT_EQ(error_view(400, "t", "m")["n"], "");
+}
+
+TEST(ViewsTest, IndexTabsCountAndKeepTheFilterWhenPaging) {
+  IndexListing l = listing(1, 30, true);
+  l.status = "done";
+  l.before = 80;
+  json v = index_view(l, 10, "");
+  ASSERT_EQ(v["tabs"].size(), 6u);
+  EXPECT_EQ(v["tabs"][0], json({{"status", "all"},
+                                {"label", "All"},
+                                {"count", "1,240"},
+                                {"url", "/"},
+                                {"current", false}}));
+  EXPECT_EQ(v["tabs"][3]["label"], "Done");
+  EXPECT_EQ(v["tabs"][3]["count"], "1,234");
+  EXPECT_EQ(v["tabs"][3]["current"], true);
+  EXPECT_EQ(v["tabs"][4]["label"], "Failed");
+  EXPECT_EQ(v["tabs"][4]["url"], "/?status=error");
+  EXPECT_EQ(v["more_url"], "/?status=done&before=30");
+  EXPECT_EQ(v["newer_url"], "/?status=done");
+  l.limit = 20;
+  EXPECT_EQ(index_view(l, 10, "")["more_url"], "/?status=done&limit=20&before=30");
 }
 
 // The task JSON at time 0: rows of these tests show no ETA.
@@ -168,7 +201,7 @@ Task task_of(std::vector<std::string> fields) {
   return task.value_or(Task{});
 }
 
-// The rules of CONTRACTS.md "Row view" (app.js's rowView follows the same;
+// The rules of CONTRACTS.md "Row view" (rows.js's rowView follows the same;
 // tests/browser checks that rows rendered both ways are identical).
 TEST(ViewsTest, RowViewOfADoneTask) {
   json v = row_view(
@@ -216,6 +249,51 @@ TEST(ViewsTest, RowViewOfQueuedRunningFailedAndCachedTasks) {
       row_view(to_json(task_of({"n", "32", "stage", "stored", "digit", "0", "source", "cached"})));
   EXPECT_EQ(cached["cached"], true);
   EXPECT_EQ(cached["digit_text"], "0");  // 0 is a digit, not "nothing"
+  EXPECT_EQ(cached["activity"], "from stored digits");
+}
+
+// Status in words, the ETA, the actions a row offers.
+TEST(ViewsTest, RowViewSaysWhatATaskIsDoing) {
+  const auto view = [](json task) { return row_view(task); };
+  json queued = {{"n", 5},
+                 {"status", "queued"},
+                 {"stage", "scheduled"},
+                 {"queue_position", 1},
+                 {"eta_ms", 12001}};
+  EXPECT_EQ(view(queued)["activity"], "next in queue");
+  EXPECT_EQ(view(queued)["eta_text"], "about 13 s left");  // whole seconds, up
+  EXPECT_EQ(view(queued)["can_cancel"], true);
+  EXPECT_EQ(view(queued)["can_retry"], false);
+  queued["queue_position"] = 2;
+  EXPECT_EQ(view(queued)["activity"], "2nd in queue");
+  queued["queue_position"] = 13;
+  EXPECT_EQ(view(queued)["activity"], "13th in queue");
+  queued["queue_position"] = 23;
+  EXPECT_EQ(view(queued)["activity"], "23rd in queue");
+  queued["queue_position"] = nullptr;
+  EXPECT_EQ(view(queued)["activity"], "waiting");
+
+  json running = {{"n", 5},           {"status", "running"},
+                  {"stage", "taken"}, {"phase", nullptr},
+                  {"eta_ms", 123000}, {"stages", {{"taken", "2026-01-01T00:00:00.000Z"}}}};
+  EXPECT_EQ(view(running)["activity"], "starting");
+  EXPECT_EQ(view(running)["eta_text"], "about 2 min 03 s left");
+  EXPECT_EQ(view(running)["taken_at"], "2026-01-01T00:00:00.000Z");
+  running["phase"] = "series";
+  EXPECT_EQ(view(running)["activity"], "computing: series");
+  running["phase"] = "sqrt";
+  EXPECT_EQ(view(running)["activity"], "computing: square root");
+  running["phase"] = "conversion";
+  EXPECT_EQ(view(running)["activity"], "converting to decimal");
+  running["stage"] = "calculated";
+  EXPECT_EQ(view(running)["activity"], "storing");
+
+  json cancelled = {{"n", 5}, {"status", "cancelled"}, {"stage", "cancelled"}, {"eta_ms", 5}};
+  EXPECT_EQ(view(cancelled)["cancelled"], true);
+  EXPECT_EQ(view(cancelled)["can_retry"], true);
+  EXPECT_EQ(view(cancelled)["can_cancel"], false);
+  EXPECT_EQ(view(cancelled)["eta_text"], "");
+  EXPECT_EQ(view(cancelled)["taken_at"], "");
 }
 
 }  // namespace

@@ -121,7 +121,7 @@ test('bad input is refused with 4xx and a JSON message, and nothing is written',
     ['{"n": 5', json, 400, /JSON/],
     ['[5]', json, 400, /object|n/],
     ['null', json, 400, /object|n/],
-    ['n=abc', { 'Content-Type': 'application/x-www-form-urlencoded' }, 400, /integer/],
+    ['n=abc', { 'Content-Type': 'application/x-www-form-urlencoded' }, 400, /not a whole number/],
     ['n=', { 'Content-Type': 'application/x-www-form-urlencoded' }, 400, /n/],
     ['', json, 400, /n|body|JSON/],
   ];

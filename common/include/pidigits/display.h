@@ -1,6 +1,6 @@
 // Numbers and times as people read them in pages and in the task table.
 // These are the server's half of the row view's rules (docs/CONTRACTS.md,
-// "Row view"); frontend/static/app.js (rowView) implements the same rules for
+// "Row view"); frontend/static/rows.js (rowView) implements the same rules for
 // the rows the browser renders, and a browser test checks that both agree.
 // Only integer arithmetic, so that C++ and JavaScript cannot round differently.
 #pragma once

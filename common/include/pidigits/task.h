@@ -70,7 +70,7 @@ struct Task {
 //   (int|null), eta_ms (int|null: queued or running), cpu_ms, peak_rss_bytes
 //   (int|null).
 // The strings a row shows ("1,000,000", "1.23 s") are not here: pages build
-// them from this data (fcgi-app/views.h on the server, rowView in app.js).
+// them from this data (fcgi-app/views.h on the server, rowView in frontend/static/rows.js).
 // now_ms: the time the estimate is made for (eta_ms of a running task).
 nlohmann::json to_json(const Task& task, int64_t now_ms);
 

@@ -1,5 +1,5 @@
 // One template, two renderers: the rows the server renders (kainjow, C++,
-// from row_view in fcgi-app/views.cc) must be the rows app.js renders
+// from row_view in fcgi-app/views.cc) must be the rows rows.js renders
 // (mustache.js, from rowView) from the same task JSON.
 'use strict';
 
