@@ -41,7 +41,7 @@ Response whole(const HttpRequest& request, App& app, std::string_view) {
 // The first row whose pattern and method match is taken, so "/pi/{n}.txt"
 // comes before "/pi/{n}" (which matches "/pi/5.txt" too).
 constexpr Route kRoutes[] = {
-    {"/", kGet, whole<index_page>, "limit,before,status", Unknown::kDropped},
+    {"/", kGet, whole<index_page>, "limit,before,status,n", Unknown::kDropped},
     {"/healthz", kGet, whole<healthz>, "", Unknown::kDropped},
     {"/metrics", kGet, whole<metrics_page>, "", Unknown::kDropped},
     {"/api/tasks", kGet, whole<get_tasks>, "limit,before,status", Unknown::kRefused},
