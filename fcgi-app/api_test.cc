@@ -3,7 +3,7 @@
 
 #include "pidigits/keys.h"
 #include "router.h"
-#include "testing/redis_test.h"
+#include "testing/app_test.h"
 #include "validation.h"
 
 namespace pidigits::fcgi {
@@ -23,33 +23,23 @@ HttpRequest make_request(std::string method, std::string path, std::string query
   return request;
 }
 
-class ApiTest : public testing::RedisTest {
+class ApiTest : public testing::AppTest {
  protected:
   void SetUp() override {
-    RedisTest::SetUp();
-    std::string error;
-    auto texts = load_templates(PI_FCGI_TESTDATA, &error);
-    ASSERT_TRUE(texts) << error;
-    templates_ = std::make_unique<Templates>(*texts);
+    AppTest::SetUp();
     config_.max_digits = 100'000'000;
     config_.max_queue = 3;
     config_.worker_memory = 0;  // no memory check unless a test sets one
   }
   Response call(std::string method, std::string path, std::string query = "",
                 std::string content_type = "", std::string body = "", std::string accept = "*/*") {
-    App app{config_, *redis_, *templates_, cache_};
-    HttpRequest request = make_request(std::move(method), std::move(path), std::move(query),
-                                       std::move(content_type), std::move(body), std::move(accept));
-    return route(request, app);
+    return route_request(make_request(std::move(method), std::move(path), std::move(query),
+                                      std::move(content_type), std::move(body), std::move(accept)));
   }
   Response post_json(const std::string& body) {
     return call("POST", "/api/tasks", "", "application/json", body);
   }
   static json body(const Response& r) { return json::parse(r.body); }
-
-  Config config_;
-  std::unique_ptr<Templates> templates_;
-  RenderCaches cache_;
 };
 
 TEST_F(ApiTest, PostCreatesThenReturnsTheExistingTask) {
@@ -246,8 +236,8 @@ TEST_F(ApiTest, WrongMethodIs405WithAllow) {
 }
 
 TEST_F(ApiTest, ExtraPathSegmentsAre404) {
-  for (const char* path : {"/api/tasks/3/cancel/now", "/api/tasks/3/x", "/pi/3/4",
-                           "/pi/3.txt/x", "/healthz/x"}) {
+  for (const char* path :
+       {"/api/tasks/3/cancel/now", "/api/tasks/3/x", "/pi/3/4", "/pi/3.txt/x", "/healthz/x"}) {
     EXPECT_EQ(call("GET", path).status, 404) << path;
     EXPECT_EQ(call("POST", path).status, 404) << path;
   }
@@ -346,7 +336,7 @@ TEST_F(ApiTest, PiTextStreamsExactlyNDecimals) {
   EXPECT_EQ(call("GET", "/pi/5.txt").status, 404);
   std::string digits = "3.";
   for (int i = 0; i < (1 << 20) + 100; ++i) digits.push_back(static_cast<char>('0' + i % 7));
-  put_digits(digits, 300'000);  // several chunks
+  put_digits(digits, 300'000);        // several chunks
   const uint64_t n = (1 << 20) + 50;  // more than one chunk
   Response r = call("GET", "/pi/" + std::to_string(n) + ".txt");
   ASSERT_EQ(r.status, 200);

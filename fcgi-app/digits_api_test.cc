@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "router.h"
+#include "testing/app_test.h"
 #include "testing/pi_decimals.h"
-#include "testing/redis_test.h"
 
 namespace pidigits::fcgi {
 namespace {
@@ -16,41 +16,37 @@ using testing::pi_decimals;
 // Small chunks: ranges and the index cross their boundaries.
 constexpr uint64_t kChunkBytes = 1000;
 
-class DigitsApiTest : public testing::RedisTest {
+class DigitsApiTest : public testing::AppTest {
  protected:
   void SetUp() override {
-    RedisTest::SetUp();
-    std::string error;
-    auto texts = load_templates(PI_FCGI_TESTDATA, &error);
-    ASSERT_TRUE(texts) << error;
-    templates_ = std::make_unique<Templates>(*texts);
+    AppTest::SetUp();
     config_.max_digits = 1'000'000;
     config_.search_max_digits = 1'000'000;
     put_digits("3." + pi_decimals().substr(0, 20'000), kChunkBytes);
   }
   Response get(std::string path, std::string query, std::string method = "GET") {
-    App app{config_, *redis_, *templates_, cache_};
     HttpRequest request;
     request.method = std::move(method);
     request.path = std::move(path);
     request.query = std::move(query);
     request.accept = "*/*";
-    return route(request, app);
+    return route_request(request);
   }
   static json body(const Response& r) { return json::parse(r.body); }
-
-  Config config_;
-  std::unique_ptr<Templates> templates_;
-  RenderCaches cache_;
 };
 
 TEST_F(DigitsApiTest, RangesMatchPiAcrossChunkBoundaries) {
   const std::string& pi = pi_decimals();
   // Decimal k is at byte k + 1: 998 is the last decimal of chunk 0.
-  for (auto [start, count] : {std::pair<uint64_t, uint64_t>{1, 50}, {990, 20}, {998, 1},
-                              {999, 1}, {1, 10'000}, {10'001, 10'000}, {19'999, 2}}) {
-    Response r = get("/api/digits", "start=" + std::to_string(start) + "&count=" +
-                                        std::to_string(count));
+  for (auto [start, count] : {std::pair<uint64_t, uint64_t>{1, 50},
+                              {990, 20},
+                              {998, 1},
+                              {999, 1},
+                              {1, 10'000},
+                              {10'001, 10'000},
+                              {19'999, 2}}) {
+    Response r =
+        get("/api/digits", "start=" + std::to_string(start) + "&count=" + std::to_string(count));
     ASSERT_EQ(r.status, 200) << r.body;
     json j = body(r);
     EXPECT_EQ(j["start"], start);
@@ -85,16 +81,15 @@ TEST_F(DigitsApiTest, BadDigitsParametersAre400) {
     EXPECT_EQ(r.status, 400) << query;
     EXPECT_FALSE(body(r)["error"].get<std::string>().empty()) << query;
   }
-  EXPECT_NE(body(get("/api/digits", "start=1&count=5&format=txt"))["error"]
-                .get<std::string>()
-                .find("unknown parameter \"format\""),
+  EXPECT_NE(body(get("/api/digits", "start=1&count=5&format=txt"))["error"].get<std::string>().find(
+                "unknown parameter \"format\""),
             std::string::npos);
 }
 
 TEST_F(DigitsApiTest, SearchAnswersFirstPositions) {
   const std::string& pi = pi_decimals();
-  for (std::string q : {"1", "0", "999999", "14159265358979323846", "58209749", "12345",
-                        "31415926", "00000000000000000000"}) {
+  for (std::string q : {"1", "0", "999999", "14159265358979323846", "58209749", "12345", "31415926",
+                        "00000000000000000000"}) {
     Response r = get("/api/search", "q=" + q);
     ASSERT_EQ(r.status, 200) << r.body;
     json j = body(r);

@@ -6,7 +6,7 @@
 #include "pidigits/keys.h"
 #include "request_metrics.h"
 #include "router.h"
-#include "testing/redis_test.h"
+#include "testing/app_test.h"
 
 namespace pidigits::fcgi {
 namespace {
@@ -57,27 +57,15 @@ TEST(RenderMetrics, ReadsHistogramsAndRequestLabelsFromTheHashes) {
   }
 }
 
-class MetricsEndpointTest : public testing::RedisTest {
+class MetricsEndpointTest : public testing::AppTest {
  protected:
-  void SetUp() override {
-    RedisTest::SetUp();
-    std::string error;
-    auto texts = load_templates(PI_FCGI_TESTDATA, &error);
-    ASSERT_TRUE(texts) << error;
-    templates_ = std::make_unique<Templates>(*texts);
-  }
   Response get(std::string client) {
-    App app{config_, *redis_, *templates_, cache_};
     HttpRequest request;
     request.method = "GET";
     request.path = "/metrics";
     request.client = std::move(client);
-    return route(request, app);
+    return route_request(request);
   }
-
-  Config config_;
-  std::unique_ptr<Templates> templates_;
-  RenderCaches cache_;
 };
 
 TEST_F(MetricsEndpointTest, OnlyLoopbackAndAllowedAddressesMayRead) {
