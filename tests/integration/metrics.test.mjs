@@ -49,10 +49,15 @@ test('metrics follow tasks, requests and WebSocket clients, and pass promtool', 
   assert.equal(cancel.status, 200);
   const { ws } = await stack.socket();
   try {
-    // Request figures reach Redis within about a second, relay figures too.
+    // Request figures reach Redis within about a second (each pi-fcgi process
+    // flushes its own, at its own time), relay figures too.
     const m = await waitFor(async () => {
       const s = samples(await metricsText());
       return s.get('pidigits_http_requests_total{route="/api/tasks",code="201"}') === 3 &&
+        s.get('pidigits_http_requests_total{route="/api/tasks",code="200"}') === 1 &&
+        s.get('pidigits_http_requests_total{route="/api/tasks/{n}/cancel",code="200"}') === 1 &&
+        s.get('pidigits_http_requests_total{route="/api/tasks/{n}",code="200"}') >= 2 &&
+        s.get('pidigits_http_requests_total{route="/healthz",code="200"}') >= 1 &&
         s.get('pidigits_relay_clients') === 1 ? s : null;
     }, 10000, 'request counts and the relay client in /metrics');
     assert.equal(m.get('pidigits_tasks{status="done"}'), 2);
