@@ -130,3 +130,27 @@ test('the Redis password appears in no log, error message or process argument', 
     await stack.stop();
   }
 });
+
+test('PI_REDIS_APPENDFSYNC: always by default, everysec on request, anything else refused in one line', () => {
+  const dir = fs.mkdtempSync('/tmp/pidigits-render-');
+  try {
+    const render = (value) => {
+      const env = { ...process.env, PI_DATA_DIR: dir };
+      delete env.PI_REDIS_APPENDFSYNC;
+      if (value !== undefined) env.PI_REDIS_APPENDFSYNC = value;
+      const out = path.join(dir, 'redis.conf');
+      fs.rmSync(out, { force: true });
+      const run = spawnSync(path.join(ROOT, 'deploy/render'), ['redis', out], { env, encoding: 'utf8' });
+      return { run, conf: fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '' };
+    };
+    assert.match(render().conf, /^appendfsync always$/m);
+    assert.match(render('everysec').conf, /^appendfsync everysec$/m);
+    const bad = render('sometimes');
+    assert.equal(bad.run.status, 2);
+    assert.equal(bad.conf, '');
+    assert.equal(bad.run.stderr.trim().split('\n').length, 1);
+    assert.match(bad.run.stderr, /PI_REDIS_APPENDFSYNC must be always or everysec, got 'sometimes'/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
