@@ -19,8 +19,9 @@ struct SeriesSums {
 // Terms N that make the series error smaller than 10^-(digits + 2).
 uint64_t terms_for_digits(uint64_t digits);
 
-// Total RunControl work units that compute_series(terms, ...) reports.
-uint64_t series_work(uint64_t terms);
+// Total RunControl work units that compute_series(terms, threads, ...)
+// reports.
+uint64_t series_work(uint64_t terms, int threads);
 
 // Sums `terms` terms on up to `threads` threads (the result does not depend
 // on `threads`). Reports work to `ctl` and throws Cancelled from it.

@@ -20,6 +20,8 @@
 #include <future>
 #include <string>
 
+#include "multiply.h"
+
 namespace pidigits {
 namespace {
 
@@ -114,27 +116,30 @@ bool DecimalConverter::convert_part(Mpz f, uint64_t digits, int threads, RunCont
   const uint64_t lo = digits - hi;
   Mpz f_hi;
   mpz_tdiv_q_2exp(f_hi.get(), f.get(), bits - bits_for(hi));
-  auto lo_part = [&](int lo_threads) {
-    Mpz scaled;
-    mpz_mul(scaled.get(), f.get(), powers_[j].get());
-    f.reset();
+  // The low half's fraction frac(f 10^hi), from the product f 10^hi.
+  auto lo_part = [&](Mpz scaled, int lo_threads) {
     mpz_tdiv_r_2exp(scaled.get(), scaled.get(), bits);  // the fraction
     mpz_tdiv_q_2exp(scaled.get(), scaled.get(), bits - bits_for(lo));
     if (ctl != nullptr) ctl->add_work(digits);
     return convert_part(std::move(scaled), lo, lo_threads, ctl, out + hi);
   };
+  Mpz scaled;
   if (threads > 1) {
-    // The high half needs no multiplication, so it starts at once. If this
-    // thread throws, the future's destructor waits for the other half.
+    // The product on all threads first, then both halves side by side. If
+    // this thread throws, the future's destructor waits for the other half.
+    multiply_threads(f, powers_[j], threads, scaled);
+    f.reset();
     auto hi_done = std::async(std::launch::async, [&] {
       return convert_part(std::move(f_hi), hi, threads / 2, ctl, out);
     });
-    bool lo_ok = lo_part(threads - threads / 2);
+    bool lo_ok = lo_part(std::move(scaled), threads - threads / 2);
     bool hi_ok = hi_done.get();
     return lo_ok && hi_ok;
   }
   bool hi_ok = convert_part(std::move(f_hi), hi, 1, ctl, out);
-  return lo_part(1) && hi_ok;
+  mpz_mul(scaled.get(), f.get(), powers_[j].get());
+  f.reset();
+  return lo_part(std::move(scaled), 1) && hi_ok;
 }
 
 bool DecimalConverter::leaf(const Mpz& f, uint64_t digits, char* out) const {

@@ -80,7 +80,7 @@ bool attempt(uint64_t n, int guard, int threads, RunControl& ctl, ComputeResult&
 
   auto start = Clock::now();
   uint64_t terms = terms_for_digits(d);
-  ctl.begin_phase(Phase::kSeries, 0, series_end, series_work(terms));
+  ctl.begin_phase(Phase::kSeries, 0, series_end, series_work(terms, threads));
   SeriesSums sums = compute_series(terms, threads, ctl);
   stats.series_seconds += seconds_since(start);
 

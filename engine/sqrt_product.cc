@@ -12,7 +12,9 @@
 // bits): C = ((y U >> k) E) >> (2h + 1 - k) with k = 2h - 24 errs by at most
 // 10005 * 2^-16.4 + 1 units in the result. With threads, y U >> k comes from
 // y's top bits instead ((y >> j) U >> (k - j), j = h - 20, one more unit of
-// error at most), so that it runs beside the full y U.
+// error at most): y U is computed as (y >> j) U 2^j + (y mod 2^j) U, the two
+// products (each about h by h bits) side by side, and the first also gives
+// the correction's factor.
 #include "sqrt_product.h"
 
 #include <cmath>
@@ -70,22 +72,29 @@ void SqrtProduct::multiply(Mpz y, int threads, const RunControl& ctl, Mpz& out) 
   const uint64_t k = 2 * h_ - kResidualLoss;
   Mpz yu, correction;
   if (threads > 1) {
+    // y = high 2^j + low: the two halves' products side by side (each about
+    // h by h bits), and high u alone gives the correction's top bits.
+    const uint64_t j = h_ - kTopSlack;
+    Mpz high;
+    mpz_tdiv_q_2exp(high.get(), y.get(), j);
     auto top_done = std::async(std::launch::async, [&] {
-      const uint64_t j = h_ - kTopSlack;
-      mpz_tdiv_q_2exp(correction.get(), y.get(), j);
-      mpz_mul(correction.get(), correction.get(), u_.get());
-      mpz_fdiv_q_2exp(correction.get(), correction.get(), k - j);
+      mpz_mul(high.get(), high.get(), u_.get());
+      mpz_fdiv_q_2exp(correction.get(), high.get(), k - j);
     });
+    mpz_tdiv_r_2exp(y.get(), y.get(), j);
     mpz_mul(yu.get(), y.get(), u_.get());
+    y.reset();
     top_done.get();
+    mpz_mul_2exp(high.get(), high.get(), j);
+    mpz_add(yu.get(), yu.get(), high.get());
   } else {
     mpz_mul(yu.get(), y.get(), u_.get());
+    y.reset();
     mpz_fdiv_q_2exp(correction.get(), yu.get(), k);
   }
   ctl.check_cancel();
   multiply_threads(correction, e_, threads, correction);
   mpz_fdiv_q_2exp(correction.get(), correction.get(), 2 * h_ + 1 - k);
-  y.reset();
   mpz_add(out.get(), yu.get(), correction.get());
   mpz_mul_ui(out.get(), out.get(), a_);
   mpz_fdiv_q_2exp(out.get(), out.get(), h_);
