@@ -11,16 +11,29 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
+// `count` distinct ports free on 127.0.0.1 now. Every listener stays open until
+// all are taken: ports taken one at a time can repeat (a port just closed is
+// handed out again), and two programs of one stack then fight over it.
+export async function freePorts(count) {
+  const servers = [];
+  try {
+    for (let i = 0; i < count; i += 1) {
+      const server = net.createServer();
+      server.unref();
+      servers.push(server);
+      await new Promise((resolve, reject) => {
+        server.on('error', reject);
+        server.listen(0, '127.0.0.1', resolve);
+      });
+    }
+    return servers.map((server) => server.address().port);
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(() => resolve()))));
+  }
+}
+
+export async function freePort() {
+  return (await freePorts(1))[0];
 }
 
 // Polls fn until it returns a truthy value or timeoutMs passes. `what` names
@@ -66,15 +79,16 @@ export class Stack {
   }
 
   async #start(env, options) {
-    this.httpPort = await freePort();
-    this.redisPort = await freePort();
+    const [httpPort, redisPort, fcgiPort, relayPort] = await freePorts(4);
+    this.httpPort = httpPort;
+    this.redisPort = redisPort;
     this.dataDir = env.PI_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pidigits-it-'));
     this.env = {
       ...process.env,
       PI_HTTP_PORT: String(this.httpPort),
       PI_REDIS_PORT: String(this.redisPort),
-      PI_FCGI_PORT: String(await freePort()),
-      PI_RELAY_PORT: String(await freePort()),
+      PI_FCGI_PORT: String(fcgiPort),
+      PI_RELAY_PORT: String(relayPort),
       PI_HTTP_BIND: '127.0.0.1',
       PI_DATA_DIR: this.dataDir,
       PI_WORKERS: '2',
