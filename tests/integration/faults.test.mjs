@@ -5,19 +5,11 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { ROOT, Stack, alive, sleep, waitFor } from './stack.mjs';
 
-async function runningTask(stack, n) {
-  assert.equal((await stack.submit(n)).status, 201);
-  return waitFor(async () => {
-    const t = await stack.task(n);
-    return t?.status === 'running' && t.worker ? t : null;
-  }, 20000, `task ${n} running`);
-}
-
 test('a worker killed with SIGKILL mid-task loses nothing; the task completes elsewhere', async () => {
   const stack = await Stack.start();
   try {
     const n = 3000000;
-    const running = await runningTask(stack, n);
+    const running = await stack.runningTask(n);
     // The worker id is host:pid:token of the pre-forked child computing it.
     const workerPid = Number(running.worker.split(':').at(-2));
     assert.ok(alive(workerPid), `worker ${running.worker} is alive`);
@@ -71,7 +63,7 @@ test('Redis killed: 503 with JSON meanwhile, restarted on the same data, acknowl
   const stack = await Stack.start({ PI_WORKERS: '1' });
   try {
     // A long task keeps the only worker busy so the next ones stay queued.
-    await runningTask(stack, 5000000);
+    await stack.runningTask(5000000);
     const ack = await stack.submit(12345);
     assert.equal(ack.status, 201);
     // Hold deploy/start's restart of Redis (stop its supervisor) to see the
@@ -139,7 +131,7 @@ test('40 simultaneous POSTs of one n make one task and one computation', async (
 test('a full queue answers 429; a task too big for a worker is refused with 422', async () => {
   const stack = await Stack.start({ PI_WORKERS: '1', PI_MAX_QUEUE: '2', PI_WORKER_MEMORY_MB: '64' });
   try {
-    await runningTask(stack, 2000000);
+    await stack.runningTask(2000000);
     assert.equal((await stack.submit(11)).status, 201);
     assert.equal((await stack.submit(12)).status, 201);
     const full = await stack.submit(13);
@@ -159,7 +151,7 @@ test('SIGTERM with a 30,000,000-digit task running stops all within 5 s; the nex
   const dataDir = first.dataDir;
   let processes;
   try {
-    await runningTask(first, 30000000);
+    await first.runningTask(30000000);
     await sleep(1000);
     processes = first.descendants();
     assert.ok(processes.length >= 7, `processes: ${processes}`);

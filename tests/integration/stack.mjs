@@ -183,6 +183,15 @@ export class Stack {
     const res = await fetch(`${this.url}/api/tasks/${n}`);
     return res.status === 200 ? res.json() : null;
   }
+  // Creates the task for n (201, or it throws) and waits until a worker runs it.
+  async runningTask(n) {
+    const res = await this.submit(n);
+    if (res.status !== 201) throw new Error(`POST n=${n} answered ${res.status}, not 201: ${res.text}`);
+    return waitFor(async () => {
+      const t = await this.task(n);
+      return t?.status === 'running' && t.worker ? t : null;
+    }, 20000, `task ${n} running`);
+  }
   async waitDone(n, timeoutMs = 60000) {
     return waitFor(async () => {
       const t = await this.task(n);

@@ -8,14 +8,6 @@ import { Stack, sleep, waitFor } from './stack.mjs';
 
 const workerPid = (id) => Number(id.split(':').at(-2));
 
-async function runningTask(stack, n) {
-  assert.equal((await stack.submit(n)).status, 201);
-  return waitFor(async () => {
-    const t = await stack.task(n);
-    return t?.status === 'running' && t.worker ? t : null;
-  }, 20000, `task ${n} running`);
-}
-
 test('an n in an idle worker\'s list that it never heard of (BLMOVE reply lost) is run', async () => {
   const stack = await Stack.start({ PI_WORKERS: '2' });
   try {
@@ -42,7 +34,7 @@ test('Redis stalled 12 s (past the 10 s heartbeat TTL): running tasks keep their
   const stack = await Stack.start({ PI_WORKERS: '2' });
   const redisPid = stack.pid('redis');
   try {
-    const tasks = [await runningTask(stack, 12000000), await runningTask(stack, 12000001)];
+    const tasks = [await stack.runningTask(12000000), await stack.runningTask(12000001)];
     assert.notEqual(tasks[0].worker, tasks[1].worker);
     process.kill(redisPid, 'SIGSTOP');
     try {
@@ -71,7 +63,7 @@ test('Redis stalled 12 s (past the 10 s heartbeat TTL): running tasks keep their
 test('a worker whose task was given to another stops computing it within 2 s', async () => {
   const stack = await Stack.start({ PI_WORKERS: '1' });
   try {
-    const task = await runningTask(stack, 30000000);
+    const task = await stack.runningTask(30000000);
     const pid = workerPid(task.worker);
     await waitFor(() => stack.children(pid).length === 1, 5000, 'its compute child');
     // What the reaper does when it takes a worker for dead: the task is another's.
