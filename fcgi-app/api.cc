@@ -174,6 +174,24 @@ bool render_json(const Task& task, std::string* out, std::string*) {
   *out = dump_json(to_json(task, now_ms()));
   return true;
 }
+
+// The JSON of `task`, read from Redis after `ticket` was taken; kept by the
+// done tasks' cache if it is done.
+CachedText task_json(App& app, const Task& task, const DoneTasks::Ticket& ticket) {
+  std::string error;
+  CachedText json = task_text(app, TaskText::kJson, task, render_json, &error);
+  app.cache.done.put(ticket, task, json);
+  return json;
+}
+
+// The answer to a POST of an n that has a task: 200 + the task, or back to
+// the table for a browser's form.
+Response existing_task(const HttpRequest& request, uint64_t n, const std::string& json) {
+  if (request.wants_html()) return redirect(303, "/#task-" + std::to_string(n));
+  Response response = json_text_response(200, json);
+  response.headers.emplace_back("Location", "/api/tasks/" + std::to_string(n));
+  return response;
+}
 }  // namespace
 
 // POST /api/tasks {"n": N} | n=N -> 201 task | 200 task | 303 / (browser form)
@@ -183,23 +201,27 @@ Response post_task(const HttpRequest& request, App& app) {
   Response reply;
   if (!read_n_or_reply(request, app, &n, &reply)) return reply;
 
+  // A done task exists for good (until an operator deletes it): no admission,
+  // no write, the same answer as the life cycle's 'existing'.
+  if (DoneTasks::Json done = app.cache.done.find(n)) return existing_task(request, n, *done);
+
   std::string owner = owner_token(request);
   const bool new_owner = owner.empty();
   if (new_owner) owner = new_owner_token();
+  const DoneTasks::Ticket ticket = app.cache.done.ticket(n);
   auto answer = lifecycle::register_task(app.redis, n, owner, admission_for(request, app, n));
   fault_point("after-register");
   if (!answer.ok()) return status_error(request, app, "registration", answer.status());
   if (auto refused = refusal(request, app, n, *answer)) return *refused;
 
   const bool created = answer->outcome != lifecycle::Outcome::kExisting;
-  if (created) {
-    log::info("task ", n, " registered (id ", answer->task.id, ")",
-              answer->outcome == lifecycle::Outcome::kCached ? ", answered from the stored digits"
-                                                             : "");
-  }
+  if (!created) return existing_task(request, n, *task_json(app, answer->task, ticket));
+  log::info("task ", n, " registered (id ", answer->task.id, ")",
+            answer->outcome == lifecycle::Outcome::kCached ? ", answered from the stored digits"
+                                                           : "");
   Response response = request.wants_html() ? redirect(303, "/#task-" + std::to_string(n))
-                                           : task_response(created ? 201 : 200, answer->task);
-  if (created && new_owner) {
+                                           : task_response(201, answer->task);
+  if (new_owner) {
     response.headers.emplace_back("Set-Cookie", std::string(kOwnerCookie) + "=" + owner +
                                                     std::string(kOwnerCookieAttributes));
   }
@@ -268,6 +290,9 @@ Response delete_task(const HttpRequest& request, App& app, std::string_view n_te
   auto deleted = lifecycle::delete_task(app.redis, n);
   if (!deleted.ok()) return status_error(request, app, "delete", deleted.status());
   if (!*deleted) return json_error(404, "no task for n=" + std::to_string(n));
+  // Other processes hear of it from the event; this one answers the very
+  // next request of its caller, who may not wait for that.
+  app.cache.done.forget(n);
   log::info("task ", n, " deleted by an operator");
   Response response;
   response.status = 204;
@@ -309,24 +334,28 @@ Response get_task(const HttpRequest& request, App& app, std::string_view n_text)
   uint64_t n = 0;
   Response reply;
   if (!read_path_n_or_reply(n_text, app, &n, &reply)) return reply;
+  if (DoneTasks::Json done = app.cache.done.find(n)) return json_text_response(200, *done);
+  const DoneTasks::Ticket ticket = app.cache.done.ticket(n);
   auto task = lifecycle::get_task(app.redis, n);
   if (!task.ok()) return status_error(request, app, "task", task.status());
   if (!*task) {
     return json_error(404,
                       "no task for n=" + std::to_string(n) + "; create it with POST /api/tasks");
   }
-  std::string error;
-  return json_text_response(200, *task_text(app, TaskText::kJson, **task, render_json, &error));
+  return json_text_response(200, *task_json(app, **task, ticket));
 }
 
 // GET /healthz -> 200 {"status":"ok","queue":Q,"workers":W,"digits":D} | 503
 Response healthz(const HttpRequest& request, App& app) {
+  if (CachedText body = app.cache.health.find()) return json_text_response(200, *body);
   auto h = lifecycle::health(app.redis);
   if (!h.ok()) return status_error(request, app, "health check", h.status());
-  return json_response(200, {{"status", "ok"},
-                             {"queue", h->queue},
-                             {"workers", h->workers},
-                             {"digits", h->digits}});
+  auto body = std::make_shared<const std::string>(dump_json({{"status", "ok"},
+                                                             {"queue", h->queue},
+                                                             {"workers", h->workers},
+                                                             {"digits", h->digits}}));
+  app.cache.health.put(body);
+  return json_text_response(200, *body);
 }
 
 }  // namespace pidigits::fcgi

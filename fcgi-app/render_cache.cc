@@ -47,6 +47,18 @@ size_t RenderCache::entries() const {
   return order_.size();
 }
 
+CachedText HealthCache::find() const {
+  std::lock_guard lock(mutex_);
+  if (std::chrono::steady_clock::now() - stored_ > kMaxAge) return nullptr;
+  return body_;
+}
+
+void HealthCache::put(CachedText body) {
+  std::lock_guard lock(mutex_);
+  body_ = std::move(body);
+  stored_ = std::chrono::steady_clock::now();
+}
+
 std::string task_cache_key(char kind, uint64_t n, uint64_t id, uint64_t version) {
   std::string key(1, kind);
   key.append(":").append(std::to_string(n)).append(":").append(std::to_string(id));

@@ -14,6 +14,7 @@
 // hit copies a pointer under the lock, never the text.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <list>
 #include <memory>
@@ -23,6 +24,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "done_tasks.h"
 #include "pidigits/task.h"
 
 namespace pidigits::fcgi {
@@ -68,10 +70,28 @@ class SearchIndex;  // search_index.h
 // is bound there, so that this header needs the class's name only.
 std::shared_ptr<SearchIndex> new_search_index();
 
+// The answer of GET /healthz, read from Redis at most every kMaxAge per
+// process: load balancers polling every process add no load. A failed read is
+// never kept, so the first look after an outage began sees it.
+class HealthCache {
+ public:
+  static constexpr auto kMaxAge = std::chrono::milliseconds(250);
+  // nullptr when absent or older than kMaxAge. Thread-safe.
+  CachedText find() const;
+  void put(CachedText body);
+
+ private:
+  mutable std::mutex mutex_;
+  CachedText body_;  // guarded by mutex_, like stored_
+  std::chrono::steady_clock::time_point stored_{};
+};
+
 // The caches of one process.
 struct RenderCaches {
   RenderCache fragments{kRenderCacheBytes};  // task JSON and rows, windows of digits
   RenderCache pages{kPageCacheBytes};        // whole pages
+  DoneTasks done;                            // JSON of done tasks (done_tasks.h)
+  HealthCache health;
   // The stored decimals and their index, for GET /api/search and /find.
   std::shared_ptr<SearchIndex> search = new_search_index();
 };

@@ -11,6 +11,7 @@
 #include "app.h"
 #include "pidigits/log.h"
 #include "pidigits/process.h"
+#include "pidigits/subscriber.h"
 #include "render_cache.h"
 #include "request.h"
 #include "request_metrics.h"
@@ -106,6 +107,10 @@ int run_child(int listen_fd, int threads, const Config& config, const TemplateTe
 
   RenderCaches cache;
   RequestMetrics metrics;
+  // Keeps the done tasks' cache true to Redis (done_tasks.h); until it has
+  // subscribed, that cache serves nothing.
+  Subscriber events(config.redis, cache.done);
+  events.start();
   std::vector<std::thread> pool;
   pool.reserve(threads);
   for (int i = 0; i < threads; ++i) {
@@ -126,7 +131,9 @@ int run_child(int listen_fd, int threads, const Config& config, const TemplateTe
     }
   }
   FCGX_ShutdownPending();
+  events.stop();
   for (auto& thread : pool) thread.join();
+  events.join();
   metrics.flush(redis);
   log::info("child stopped");
   return 0;

@@ -19,12 +19,14 @@
 #include "metrics_reporter.h"
 #include "net.h"
 #include "origin_policy.h"
+#include "pidigits/clock.h"
 #include "pidigits/config.h"
 #include "pidigits/flags.h"
 #include "pidigits/log.h"
 #include "pidigits/redis.h"
+#include "pidigits/subscriber.h"
+#include "pidigits/task.h"
 #include "shared_state.h"
-#include "subscriber.h"
 
 namespace {
 using namespace pidigits::relay;
@@ -37,6 +39,32 @@ constexpr auto kStopGrace = std::chrono::milliseconds(1500);
 // Descriptors kept for everything that is not a WebSocket client: the
 // listening socket, Redis, logs, and connections still reading a request.
 constexpr uint64_t kSpareDescriptors = 256;
+
+constexpr std::string_view kResync = R"({"type":"resync","reason":"relay reconnected to Redis"})";
+
+// The subscription's events, to every client. The life cycle publishes the
+// task's hash; browsers get the task's JSON (event_for_clients).
+class Broadcast : public pidigits::EventSink {
+ public:
+  explicit Broadcast(std::shared_ptr<SharedState> state) : state_(std::move(state)) {}
+
+  void subscribed(bool after_outage) override {
+    state_->set_redis_connected(true);
+    // Sent only now that the subscription is active: a page that reloads
+    // from the API after this cannot miss an event in between.
+    if (after_outage) state_->send(std::string(kResync));
+  }
+  void event(std::string_view message) override {
+    // With nobody connected there is no one to make the message for: a page
+    // that connects later sees the gap in seq and reloads from the API.
+    if (state_->clients() == 0) return;
+    state_->send(pidigits::event_for_clients(message, pidigits::now_ms()));
+  }
+  void lost() override { state_->set_redis_connected(false); }
+
+ private:
+  const std::shared_ptr<SharedState> state_;
+};
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "pi-relay: %s (%s)\n", message.c_str(), kUsage);
@@ -127,7 +155,8 @@ int main(int argc, char** argv) {
     }
     addresses += (addresses.empty() ? "" : " and ") + address.text;
   }
-  Subscriber redis(config->redis, state);
+  Broadcast broadcast(state);
+  pidigits::Subscriber redis(config->redis, broadcast);
   MetricsReporter reporter(config->redis, [state] {
     return MetricsReporter::Figures{state->clients(), state->dropped()};
   });

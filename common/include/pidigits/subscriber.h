@@ -1,10 +1,11 @@
-// The relay's one Redis connection: SUBSCRIBE pi:events on a thread of its
-// own, and hand every message, unchanged, to SharedState::send().
+// A subscription to pi:events on a thread of its own, handing every message
+// to an EventSink. pi-relay forwards them to browsers; pi-fcgi drops the
+// cached answers they make stale (fcgi-app/done_tasks.h).
 //
 // Redis lost (or not there at start): reconnect with a backoff of 50 ms
-// doubling to 2 s, one log line per outage. Once subscribed again, broadcast
-// {"type":"resync",...} so that pages reload from the API: events published
-// while the relay was away are gone for it (pub/sub keeps nothing).
+// doubling to 2 s, one log line per outage. Pub/sub keeps nothing, so the
+// sink hears of every gap: lost() when the connection goes, subscribed() once
+// events flow again; what was published in between is gone for it.
 //
 // Written against raw hiredis 0.14 rather than RedisClient: a subscriber waits
 // on its socket together with a wake-up descriptor, and a read timeout would
@@ -17,16 +18,32 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "pidigits/config.h"
-#include "shared_state.h"
 
-namespace pidigits::relay {
+namespace pidigits {
+
+// Called on the subscriber's thread, one call at a time.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  // The subscription is active: every event published from now on arrives.
+  // after_outage: connecting failed or the subscription was lost since the
+  // last subscribed() (or since start), so events may have been missed.
+  virtual void subscribed(bool after_outage) = 0;
+  // One message of pi:events, as published.
+  virtual void event(std::string_view message) = 0;
+  // The connection failed: events published from now on are missed until the
+  // next subscribed().
+  virtual void lost() = 0;
+};
 
 class Subscriber {
  public:
-  Subscriber(RedisAddress address, std::shared_ptr<SharedState> state);
+  // `sink` must outlive the subscriber.
+  Subscriber(RedisAddress address, EventSink& sink);
   ~Subscriber();  // stops and joins
   Subscriber(const Subscriber&) = delete;
   Subscriber& operator=(const Subscriber&) = delete;
@@ -53,15 +70,16 @@ class Subscriber {
   bool pause(std::chrono::milliseconds duration);
 
   const RedisAddress address_;
-  const std::shared_ptr<SharedState> state_;
+  EventSink& sink_;
   std::atomic<bool> stopping_{false};
   int wake_fd_ = -1;  // eventfd: stop() makes it readable
   std::thread thread_;
 
   // Used only by the thread.
   size_t preferred_sentinel_ = 0;  // see locate_redis()
-  bool outage_ = false;  // since the last subscription (or at start)
+  bool outage_ = false;            // since the last subscription (or start)
+  bool holding_ = false;           // subscribed on the current connection
   std::chrono::steady_clock::time_point outage_since_{};
 };
 
-}  // namespace pidigits::relay
+}  // namespace pidigits

@@ -1,4 +1,4 @@
-#include "subscriber.h"
+#include "pidigits/subscriber.h"
 
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -12,12 +12,11 @@
 
 #include "pidigits/clock.h"
 #include "pidigits/keys.h"
-#include "pidigits/task.h"
 #include "pidigits/log.h"
 #include "pidigits/redis.h"
 #include "pidigits/sentinel.h"
 
-namespace pidigits::relay {
+namespace pidigits {
 namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
@@ -33,12 +32,10 @@ constexpr milliseconds kWriteTimeout{2000};
 // host lost with its link sends no RST, and until the relay gives up on it,
 // browsers hear nothing from the new primary (issue 11: the service answers
 // again within 15 s of a failover). One PING a second on a quiet channel is
-// cheap; a Redis busier than 3 s costs the browsers one resync.
+// cheap; a Redis busier than 3 s costs the sink one lost() (a resync).
 constexpr milliseconds kPingAfter{1000};
 constexpr milliseconds kDeadAfter{3000};
 constexpr milliseconds kPollInterval{250};
-
-constexpr std::string_view kResync = R"({"type":"resync","reason":"relay reconnected to Redis"})";
 
 // Sends what hiredis has buffered; the socket's send timeout bounds it.
 bool flush(redisContext* c) {
@@ -55,8 +52,8 @@ std::string_view text(const redisReply* r) {
 }
 }  // namespace
 
-Subscriber::Subscriber(RedisAddress address, std::shared_ptr<SharedState> state)
-    : address_(std::move(address)), state_(std::move(state)) {
+Subscriber::Subscriber(RedisAddress address, EventSink& sink)
+    : address_(std::move(address)), sink_(sink) {
   wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 }
 
@@ -105,7 +102,10 @@ void Subscriber::run() {
     }
     backoff = kFirstBackoff;
     why = listen(c.get());
-    state_->set_redis_connected(false);
+    if (holding_) {
+      holding_ = false;
+      sink_.lost();
+    }
     if (stopping_.load()) break;
     // A connection can fail before its subscription is confirmed (a dying
     // Redis still accepts): that is the same outage, not a new one.
@@ -198,22 +198,22 @@ void Subscriber::on_reply(redisReply* reply) {
   if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 2) return;
   std::string_view kind = text(reply->element[0]);
   if (kind == "message" && reply->elements == 3) {
-    // The life cycle publishes the task's hash; browsers get the task's JSON.
-    state_->send(event_for_clients(text(reply->element[2]), now_ms()));
+    sink_.event(text(reply->element[2]));
   } else if (kind == "subscribe") {
-    state_->set_redis_connected(true);
+    holding_ = true;
+    const bool after_outage = outage_;
     if (!outage_) {
       log::info("subscribed to ", keys::events(), " on Redis at ", describe(address_));
-      return;
+    } else {
+      auto ms = std::chrono::duration_cast<milliseconds>(Clock::now() - outage_since_).count();
+      log::info("subscribed to ", keys::events(), " on Redis at ", describe(address_), " after ",
+                ms, " ms without it");
+      outage_ = false;
     }
-    auto ms = std::chrono::duration_cast<milliseconds>(Clock::now() - outage_since_).count();
-    log::info("subscribed to ", keys::events(), " on Redis at ", describe(address_), " after ", ms,
-              " ms without it; asking clients to resync");
-    outage_ = false;
-    // Sent only now that the subscription is active: a page that reloads
-    // from the API after this cannot miss an event in between.
-    state_->send(std::string(kResync));
+    // Told only now that the subscription is active: whatever the sink reloads
+    // after this cannot miss an event in between.
+    sink_.subscribed(after_outage);
   }
 }
 
-}  // namespace pidigits::relay
+}  // namespace pidigits
