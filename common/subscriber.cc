@@ -52,8 +52,8 @@ std::string_view text(const redisReply* r) {
 }
 }  // namespace
 
-Subscriber::Subscriber(RedisAddress address, EventSink& sink)
-    : address_(std::move(address)), sink_(sink) {
+Subscriber::Subscriber(RedisAddress address, std::string channel, EventSink& sink)
+    : address_(std::move(address)), channel_(std::move(channel)), sink_(sink) {
   wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 }
 
@@ -149,7 +149,7 @@ Subscriber::Context Subscriber::connect(std::string* why) {
   }
   if (address_.uses_sentinels() && !check_primary(c.get(), why)) return nullptr;
   // Channels are not per database, so the URL's db needs no SELECT here.
-  std::string_view channel = keys::events();
+  std::string_view channel = channel_;
   if (redisAppendCommand(c.get(), "SUBSCRIBE %b", channel.data(), channel.size()) != REDIS_OK ||
       !flush(c.get())) {
     *why = c->errstr;
@@ -203,10 +203,10 @@ void Subscriber::on_reply(redisReply* reply) {
     holding_ = true;
     const bool after_outage = outage_;
     if (!outage_) {
-      log::info("subscribed to ", keys::events(), " on Redis at ", describe(address_));
+      log::info("subscribed to ", channel_, " on Redis at ", describe(address_));
     } else {
       auto ms = std::chrono::duration_cast<milliseconds>(Clock::now() - outage_since_).count();
-      log::info("subscribed to ", keys::events(), " on Redis at ", describe(address_), " after ",
+      log::info("subscribed to ", channel_, " on Redis at ", describe(address_), " after ",
                 ms, " ms without it");
       outage_ = false;
     }

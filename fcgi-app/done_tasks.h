@@ -2,20 +2,24 @@
 //
 // GET /api/tasks/N and a POST of an n that exists are the requests a service
 // of this kind gets most, and for a done task their answer stays the same
-// until an operator deletes the task: no transition leaves "stored" but
-// pi_delete (redis/lifecycle.lua). Each pi-fcgi process keeps the JSON of the
-// done tasks it has served, and its Subscriber (pidigits/subscriber.h) drops
-// an entry as soon as an event says the task changed, from any host.
+// until an operator deletes the task: no transition leaves "stored"
+// (redis/lifecycle.lua), and pi_delete announces each deleted n on
+// pi:events:deleted. Each pi-fcgi process keeps the JSON of the done tasks it
+// has served, and its Subscriber (pidigits/subscriber.h) on that channel drops
+// an entry as soon as the task is deleted, from any host. (Not pi:events:
+// every process would then read and parse every event of every task.)
 //
-// When the cache could miss a change it serves nothing and forgets all:
-//   - while not subscribed (at start, Redis lost: events would be missed);
-//   - after a gap in the events' seq (an event missed, or Redis emptied);
-//   - an entry older than kMaxAge is read again, which bounds what no event
-//     announces (a task edited by hand with redis-cli).
-// A read races with the events: the answer read from Redis may already be
+// When the cache could miss a deletion it serves nothing and forgets all:
+//   - while not subscribed (at start, Redis lost: messages would be missed;
+//     on a live connection Redis drops none, it closes a subscriber that
+//     falls behind);
+//   - on a message that is not an n;
+//   - an entry older than kMaxAge is read again, which bounds what no message
+//     announces (a task edited by hand with redis-cli, FLUSHDB).
+// A read races with the deletions: the answer read from Redis may already be
 // stale when it is stored. So a reader takes a Ticket before it reads, and
-// put() stores only if no event for that n (and no reset) came in between.
-// An event published before the read but heard after the put removes the
+// put() stores only if no deletion of that n (and no reset) came in between.
+// A deletion published before the read but heard after the put removes the
 // entry when it is heard. Redis stays the source of truth: restarting the
 // process loses nothing.
 #pragma once
@@ -58,14 +62,14 @@ class DoneTasks : public EventSink {
   size_t size() const;
   bool live() const;
 
-  // EventSink (the subscriber's thread).
+  // EventSink (the subscriber's thread): messages are the n deleted.
   void subscribed(bool after_outage) override;
   void event(std::string_view message) override;
   void lost() override;
 
  private:
   using Clock = std::chrono::steady_clock;
-  static constexpr size_t kShards = 1024;  // change counters, by n % kShards
+  static constexpr size_t kShards = 1024;  // deletion counters, by n % kShards
   struct Entry {
     Json json;
     Clock::time_point stored;
@@ -76,8 +80,7 @@ class DoneTasks : public EventSink {
   mutable std::mutex mutex_;
   // Guarded by mutex_.
   bool live_ = false;
-  uint64_t epoch_ = 0;    // grows with every reset
-  int64_t last_seq_ = -1;  // of the last event heard (-1: none since the reset)
+  uint64_t epoch_ = 0;  // grows with every reset
   std::array<uint32_t, kShards> changes_{};
   std::unordered_map<uint64_t, Entry> entries_;
 };

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app.h"
+#include "pidigits/keys.h"
 #include "pidigits/log.h"
 #include "pidigits/process.h"
 #include "pidigits/subscriber.h"
@@ -109,7 +110,7 @@ int run_child(int listen_fd, int threads, const Config& config, const TemplateTe
   RequestMetrics metrics;
   // Keeps the done tasks' cache true to Redis (done_tasks.h); until it has
   // subscribed, that cache serves nothing.
-  Subscriber events(config.redis, cache.done);
+  Subscriber events(config.redis, std::string(keys::deleted_events()), cache.done);
   events.start();
   std::vector<std::thread> pool;
   pool.reserve(threads);

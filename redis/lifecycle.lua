@@ -26,7 +26,7 @@ transition changes nothing and publishes nothing.
   pi_reap        taken | calculated of a dead worker -> scheduled                     any worker
   pi_cancel      scheduled | taken | calculated -> cancelled                          owner, operator
   pi_retry       error | cancelled -> scheduled, or stored when cached                anyone
-  pi_delete      any -> (gone; event {"type":"deleted"})                              operator
+  pi_delete      any -> (gone; event {"type":"deleted"}, and n on pi:events:deleted)  operator
 The owning worker is the one named in the task's `worker` field while the stage is taken or
 calculated; any other caller is refused ('lost'), so a worker that was presumed dead (its task
 reaped and given to another) can neither overwrite the result nor publish a stale event.
@@ -68,6 +68,9 @@ local WORKERS = 'pi:workers'
 local function heartbeat_key(worker) return 'pi:worker:' .. worker end
 local EVENTS = 'pi:events'
 local SEQ = 'pi:events:seq'
+-- The n of each deleted task: pi-fcgi caches done tasks, and deleting is the only change a done
+-- task can undergo (no transition leaves 'stored'); keep it so, or announce the new way here too.
+local DELETED_EVENTS = 'pi:events:deleted'
 local DIGITS_INFO = 'pi:digits:info'
 local function chunk_key(k) if k == 0 then return 'pi:digits' end return 'pi:digits:' .. k end
 local function staging_key(worker, k) return 'pi:staging:' .. worker .. ':' .. k end
@@ -486,6 +489,7 @@ local function pi_delete(_, args)
   local seq = redis.call('INCR', SEQ)
   redis.call('PUBLISH', EVENTS, cjson.encode(
       {type = 'deleted', seq = seq, n = tonumber(n), version = (tonumber(task.version) or 0) + 1}))
+  redis.call('PUBLISH', DELETED_EVENTS, n)
   return 'deleted'
 end
 
@@ -814,7 +818,7 @@ local function pi_upgrade(_, args)
 end
 
 -- FCALL_RO pi_version 0 -> the library's version; processes reload a library that differs.
-local function pi_version() return '5' end
+local function pi_version() return '6' end
 
 -- Redis full (maxmemory with noeviction, README "Memory"): new work (pi_register, pi_retry,
 -- pi_upgrade) is refused with an OOM error, while the work already accepted goes on to its end

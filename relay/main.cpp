@@ -22,6 +22,7 @@
 #include "pidigits/clock.h"
 #include "pidigits/config.h"
 #include "pidigits/flags.h"
+#include "pidigits/keys.h"
 #include "pidigits/log.h"
 #include "pidigits/redis.h"
 #include "pidigits/subscriber.h"
@@ -156,7 +157,7 @@ int main(int argc, char** argv) {
     addresses += (addresses.empty() ? "" : " and ") + address.text;
   }
   Broadcast broadcast(state);
-  pidigits::Subscriber redis(config->redis, broadcast);
+  pidigits::Subscriber redis(config->redis, std::string(pidigits::keys::events()), broadcast);
   MetricsReporter reporter(config->redis, [state] {
     return MetricsReporter::Figures{state->clients(), state->dropped()};
   });

@@ -80,6 +80,11 @@ inline std::string heartbeat(std::string_view worker) {
 // by pi-fcgi and pi-worker at every stage change; pi-relay forwards them to browsers.
 inline std::string_view events() { return "pi:events"; }
 
+// Pub/sub channel: the n of each task deleted (pi_delete), also announced on
+// pi:events. A done task changes in no other way, so this is all that the
+// caches of done tasks in pi-fcgi (fcgi-app/done_tasks.h) need to hear.
+inline std::string_view deleted_events() { return "pi:events:deleted"; }
+
 // String counter: sequence number of the last event published on pi:events.
 // Browsers use gaps in it to notice missed events and resynchronise.
 inline std::string_view event_seq() { return "pi:events:seq"; }

@@ -1,6 +1,7 @@
-// A subscription to pi:events on a thread of its own, handing every message
-// to an EventSink. pi-relay forwards them to browsers; pi-fcgi drops the
-// cached answers they make stale (fcgi-app/done_tasks.h).
+// A subscription to one channel (pi:events, ...) on a thread of its own,
+// handing every message to an EventSink. pi-relay forwards pi:events to
+// browsers; pi-fcgi drops the cached answers that pi:events:deleted makes
+// stale (fcgi-app/done_tasks.h).
 //
 // Redis lost (or not there at start): reconnect with a backoff of 50 ms
 // doubling to 2 s, one log line per outage. Pub/sub keeps nothing, so the
@@ -33,7 +34,7 @@ class EventSink {
   // after_outage: connecting failed or the subscription was lost since the
   // last subscribed() (or since start), so events may have been missed.
   virtual void subscribed(bool after_outage) = 0;
-  // One message of pi:events, as published.
+  // One message of the channel, as published.
   virtual void event(std::string_view message) = 0;
   // The connection failed: events published from now on are missed until the
   // next subscribed().
@@ -43,7 +44,7 @@ class EventSink {
 class Subscriber {
  public:
   // `sink` must outlive the subscriber.
-  Subscriber(RedisAddress address, EventSink& sink);
+  Subscriber(RedisAddress address, std::string channel, EventSink& sink);
   ~Subscriber();  // stops and joins
   Subscriber(const Subscriber&) = delete;
   Subscriber& operator=(const Subscriber&) = delete;
@@ -70,6 +71,7 @@ class Subscriber {
   bool pause(std::chrono::milliseconds duration);
 
   const RedisAddress address_;
+  const std::string channel_;
   EventSink& sink_;
   std::atomic<bool> stopping_{false};
   int wake_fd_ = -1;  // eventfd: stop() makes it readable
