@@ -4,13 +4,15 @@
 
 namespace pidigits::fcgi {
 
-DoneTasks::Ticket DoneTasks::ticket(uint64_t n) const {
+DoneTasks::Ticket DoneTasks::ticket(uint64_t n) {
   std::lock_guard lock(mutex_);
+  check_deletions_locked();
   return Ticket{epoch_, changes_[n % kShards]};
 }
 
-DoneTasks::Json DoneTasks::find(uint64_t n) const {
+DoneTasks::Json DoneTasks::find(uint64_t n) {
   std::lock_guard lock(mutex_);
+  check_deletions_locked();
   if (!live_) return nullptr;
   auto it = entries_.find(n);
   if (it == entries_.end() || Clock::now() - it->second.stored > kMaxAge) return nullptr;
@@ -20,6 +22,7 @@ DoneTasks::Json DoneTasks::find(uint64_t n) const {
 void DoneTasks::put(const Ticket& ticket, const Task& task, Json json) {
   if (task.stage != Stage::kStored || json == nullptr) return;
   std::lock_guard lock(mutex_);
+  check_deletions_locked();
   if (!live_ || ticket.epoch != epoch_ || ticket.changes != changes_[task.n % kShards]) return;
   if (entries_.size() >= kMaxEntries && !entries_.contains(task.n)) entries_.clear();
   entries_[task.n] = Entry{std::move(json), Clock::now()};
@@ -28,6 +31,11 @@ void DoneTasks::put(const Ticket& ticket, const Task& task, Json json) {
 void DoneTasks::forget(uint64_t n) {
   std::lock_guard lock(mutex_);
   changed_locked(n);
+  if (deletions_ == nullptr) return;
+  // This process needs to forget only n, unless others deleted meanwhile.
+  const uint64_t before = deletions_->fetch_add(1);
+  if (before != deletions_seen_) reset_locked(live_);
+  deletions_seen_ = before + 1;
 }
 
 size_t DoneTasks::size() const {
@@ -64,6 +72,14 @@ void DoneTasks::reset_locked(bool live) {
   live_ = live;
   ++epoch_;
   entries_.clear();
+}
+
+void DoneTasks::check_deletions_locked() {
+  if (deletions_ == nullptr) return;
+  uint64_t now = deletions_->load();
+  if (now == deletions_seen_) return;
+  deletions_seen_ = now;
+  reset_locked(live_);
 }
 
 void DoneTasks::changed_locked(uint64_t n) {

@@ -16,6 +16,11 @@
 //   - on a message that is not an n;
 //   - an entry older than kMaxAge is read again, which bounds what no message
 //     announces (a task edited by hand with redis-cli, FLUSHDB).
+// The processes of one host also share a count of the deletions they made
+// (share_deletions): a process that sees it move forgets everything, so a
+// client that deleted a task is answered 404 by whichever process of that
+// host serves its next request, without waiting for the event to arrive.
+//
 // A read races with the deletions: the answer read from Redis may already be
 // stale when it is stored. So a reader takes a Ticket before it reads, and
 // put() stores only if no deletion of that n (and no reset) came in between.
@@ -25,6 +30,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -50,14 +56,19 @@ class DoneTasks : public EventSink {
     uint32_t changes = 0;
   };
 
+  // `deletions` (in memory shared by the processes of this host, set before
+  // any other call) counts the deletions any of them made.
+  void share_deletions(std::atomic<uint64_t>* deletions) { deletions_ = deletions; }
+
   // Taken before reading task n from Redis.
-  Ticket ticket(uint64_t n) const;
+  Ticket ticket(uint64_t n);
   // The JSON of task n if it is done and cached; nullptr otherwise.
-  Json find(uint64_t n) const;
+  Json find(uint64_t n);
   // Keeps `json` for `task` if the task is done and nothing changed it since
   // `ticket` was taken.
   void put(const Ticket& ticket, const Task& task, Json json);
-  // Forgets task n now (this process just changed it: the event comes later).
+  // Forgets task n now (this process just deleted it: the event comes later),
+  // and makes the other processes of this host forget everything.
   void forget(uint64_t n);
   size_t size() const;
   bool live() const;
@@ -76,11 +87,15 @@ class DoneTasks : public EventSink {
   };
   void reset_locked(bool live);
   void changed_locked(uint64_t n);
+  // Resets if another process of this host deleted a task since the last look.
+  void check_deletions_locked();
 
+  std::atomic<uint64_t>* deletions_ = nullptr;
   mutable std::mutex mutex_;
   // Guarded by mutex_.
   bool live_ = false;
   uint64_t epoch_ = 0;  // grows with every reset
+  uint64_t deletions_seen_ = 0;
   std::array<uint32_t, kShards> changes_{};
   std::unordered_map<uint64_t, Entry> entries_;
 };

@@ -32,7 +32,7 @@ class DoneTasksTest : public ::testing::Test {
   void SetUp() override { done_.subscribed(false); }
   // Caches task n (done) as "<n>".
   void keep(uint64_t n) { done_.put(done_.ticket(n), task_at(n, Stage::kStored), text(std::to_string(n))); }
-  bool has(uint64_t n) const { return done_.find(n) != nullptr; }
+  bool has(uint64_t n) { return done_.find(n) != nullptr; }
 
   DoneTasks done_;
 };
@@ -97,6 +97,26 @@ TEST_F(DoneTasksTest, ForgetDropsAndRefusesAnOlderRead) {
   EXPECT_FALSE(has(7));
   done_.put(before, task_at(7, Stage::kStored), text("7"));
   EXPECT_FALSE(has(7));
+}
+
+TEST_F(DoneTasksTest, ADeletionInAnotherProcessOfTheHostIsSeenAtOnce) {
+  std::atomic<uint64_t> deletions{0};  // what the processes' shared memory holds
+  DoneTasks other;
+  other.subscribed(false);
+  done_.share_deletions(&deletions);
+  other.share_deletions(&deletions);
+  keep(7);
+  keep(9);
+  DoneTasks::Ticket before = other.ticket(9);
+  other.put(other.ticket(7), task_at(7, Stage::kStored), text("7"));
+  done_.forget(7);  // this process deleted 7
+  EXPECT_FALSE(has(7));
+  EXPECT_TRUE(has(9)) << "the deleting process forgets only what it deleted";
+  EXPECT_EQ(other.find(7), nullptr) << "before any event could tell it";
+  other.put(before, task_at(9, Stage::kStored), text("9"));
+  EXPECT_EQ(other.find(9), nullptr) << "a read from before the deletion";
+  other.put(other.ticket(9), task_at(9, Stage::kStored), text("9"));
+  EXPECT_NE(other.find(9), nullptr);
 }
 
 // Through route(), with the process's real subscription.

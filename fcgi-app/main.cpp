@@ -64,8 +64,12 @@ int main(int argc, char** argv) {
   }
   log::info("listening on ", options.listen, " (", options.procs, " processes x ", options.threads,
             " threads), Redis at ", describe(config->redis), ", max digits ", config->max_digits);
+  // Made before the children: a task one of them deletes, the others stop
+  // serving from their caches at once.
+  std::atomic<uint64_t>* deletions = fcgi::new_shared_counter();
+  if (deletions == nullptr) log::warn("no shared memory: deletions reach other children by event");
   int status = run_prefork("pi-fcgi", options.procs, [&](int) {
-    return fcgi::run_child(listen_fd, options.threads, *config, *templates);
+    return fcgi::run_child(listen_fd, options.threads, *config, *templates, deletions);
   });
   close(listen_fd);
   log::info("stopped");

@@ -3,8 +3,10 @@
 #include <fcgiapp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mman.h>
 
 #include <chrono>
+#include <new>
 #include <thread>
 #include <vector>
 
@@ -98,7 +100,17 @@ void serve_thread(int listen_fd, const Config& config, const TemplateTexts& text
 }
 }  // namespace
 
-int run_child(int listen_fd, int threads, const Config& config, const TemplateTexts& texts) {
+std::atomic<uint64_t>* new_shared_counter() {
+  // Between processes the atomic must work on the memory itself.
+  static_assert(std::atomic<uint64_t>::is_always_lock_free);
+  void* memory = mmap(nullptr, sizeof(std::atomic<uint64_t>), PROT_READ | PROT_WRITE,
+                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (memory == MAP_FAILED) return nullptr;
+  return new (memory) std::atomic<uint64_t>(0);
+}
+
+int run_child(int listen_fd, int threads, const Config& config, const TemplateTexts& texts,
+              std::atomic<uint64_t>* deletions) {
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
@@ -107,6 +119,7 @@ int run_child(int listen_fd, int threads, const Config& config, const TemplateTe
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   RenderCaches cache;
+  cache.done.share_deletions(deletions);
   RequestMetrics metrics;
   // Keeps the done tasks' cache true to Redis (done_tasks.h); until it has
   // subscribed, that cache serves nothing.

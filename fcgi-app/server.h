@@ -12,6 +12,9 @@
 // other children and the master, which share it.)
 #pragma once
 
+#include <atomic>
+#include <cstdint>
+
 #include "pidigits/config.h"
 #include "templates.h"
 
@@ -21,7 +24,14 @@ inline constexpr int kAcceptPollMs = 100;
 
 // REQUIRES: FCGX_Init() was called; listen_fd is O_NONBLOCK (several
 // processes and threads race to accept; the losers must get EAGAIN, not block).
+// deletions: the count of tasks deleted by any child, in memory the children
+// share (new_shared_counter); nullptr when there is none (done_tasks.h).
 // Returns the child's exit status once asked to stop.
-int run_child(int listen_fd, int threads, const Config& config, const TemplateTexts& texts);
+int run_child(int listen_fd, int threads, const Config& config, const TemplateTexts& texts,
+              std::atomic<uint64_t>* deletions);
+
+// A counter in memory that processes forked after this call share; nullptr if
+// the memory cannot be had.
+std::atomic<uint64_t>* new_shared_counter();
 
 }  // namespace pidigits::fcgi
