@@ -1,11 +1,14 @@
 #include "server.h"
 
 #include <fcgiapp.h>
-#include <poll.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <new>
 #include <thread>
 #include <vector>
@@ -28,24 +31,50 @@ constexpr auto kRedisTimeout = std::chrono::seconds(5);
 constexpr auto kMetricsFlushEvery = std::chrono::seconds(1);
 constexpr auto kMetricsRedisTimeout = std::chrono::seconds(1);
 
-// Waits until the listening socket has a connection or kAcceptPollMs passed.
-// False when the socket is unusable (the thread should stop).
-bool wait_readable(int listen_fd, bool* ready) {
-  pollfd p{listen_fd, POLLIN, 0};
-  int rc = poll(&p, 1, kAcceptPollMs);
-  *ready = rc > 0 && (p.revents & POLLIN) != 0;
-  if (rc > 0 && (p.revents & (POLLERR | POLLNVAL)) != 0) {
-    log::error("listening socket failed; stopping this process");
-    return false;
+// One thread's wait for the listening socket. EPOLLEXCLUSIVE: a connection
+// wakes one of the waiting threads (of every process), not all of them, so
+// threads kept for requests that wait on Redis cost nothing while idle.
+class AcceptWait {
+ public:
+  explicit AcceptWait(int listen_fd) : epoll_fd_(epoll_create1(EPOLL_CLOEXEC)) {
+    epoll_event wanted{};
+    wanted.events = EPOLLIN | EPOLLEXCLUSIVE;
+    if (epoll_fd_ < 0 || epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd, &wanted) != 0) {
+      log::error("cannot wait on the listening socket: ", std::strerror(errno));
+      ok_ = false;
+    }
   }
-  return true;
-}
+  ~AcceptWait() {
+    if (epoll_fd_ >= 0) close(epoll_fd_);
+  }
+  AcceptWait(const AcceptWait&) = delete;
+  AcceptWait& operator=(const AcceptWait&) = delete;
+
+  // Waits until the socket has a connection or kAcceptPollMs passed. False
+  // when the socket is unusable (the thread should stop).
+  bool wait() {
+    if (!ok_) return false;
+    epoll_event got{};
+    int rc = epoll_wait(epoll_fd_, &got, 1, kAcceptPollMs);
+    if (rc < 0 && errno != EINTR) return false;
+    if (rc > 0 && (got.events & EPOLLERR) != 0) {
+      log::error("listening socket failed; stopping this process");
+      return false;
+    }
+    return true;
+  }
+
+ private:
+  int epoll_fd_;
+  bool ok_ = true;
+};
 
 void serve(int listen_fd, const Config& config, const TemplateTexts& texts, RenderCaches& cache,
            RequestMetrics& metrics) {
   RedisClient redis(config.redis, kRedisTimeout);
   Templates templates(texts);
   App app{config, redis, templates, cache};
+  AcceptWait accept_wait(listen_fd);
   FCGX_Request request;
   if (FCGX_InitRequest(&request, listen_fd, 0) != 0) {
     log::error("cannot initialise a FastCGI request");
@@ -57,8 +86,7 @@ void serve(int listen_fd, const Config& config, const TemplateTexts& texts, Rend
     // (one more system call per request) is needed only when none is. Another
     // thread or process may have taken it: then accept fails with EAGAIN.
     if (FCGX_Accept_r(&request) < 0) {
-      bool ready = false;
-      if (!wait_readable(listen_fd, &ready)) {
+      if (!accept_wait.wait()) {
         request_shutdown();
         break;
       }

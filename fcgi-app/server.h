@@ -5,9 +5,9 @@
 // child's main thread with sigtimedwait, so a signal never interrupts a
 // request half-way. Request threads do not sit in a blocking FCGX_Accept_r:
 // they accept on the (non-blocking) listening socket and, when no connection
-// is waiting, poll() it with a short timeout and check the shutdown flag
-// between polls, so a child stops within about kAcceptPollMs plus the request
-// in flight. (shutdown() on the listening
+// is waiting, wait for one (epoll, one thread woken per connection) with a
+// short timeout and check the shutdown flag between waits, so a child stops
+// within about kAcceptPollMs plus the request in flight. (shutdown() on the listening
 // socket would wake them too, but it would also close the socket for the
 // other children and the master, which share it.)
 #pragma once
