@@ -106,6 +106,22 @@ test('delete needs the operator token; a deleted n is created anew', async () =>
   assert.equal((await call('DELETE', '/api/tasks/888888', admin)).status, 404);
 });
 
+test('a done task deleted from another host is gone from every pi-fcgi process at once', async () => {
+  await stack.submit(778);
+  await stack.waitDone(778);
+  // Read many times: both pi-fcgi processes answer it from their caches now.
+  for (let i = 0; i < 40; ++i) assert.equal((await call('GET', '/api/tasks/778')).status, 200);
+  // Another host's pi-fcgi (or an operator's redis-cli): nothing of this host
+  // hears of it but the pi:events:deleted message.
+  assert.match(stack.redisRaw('FCALL', 'pi_delete', '0', '778'), /deleted/);
+  const started = Date.now();
+  await waitFor(async () => (await call('GET', '/api/tasks/778')).status === 404, 3000, '404');
+  // Entries are read again after 1 s anyway: well before that, the message did it.
+  assert.ok(Date.now() - started < 500, `404 after ${Date.now() - started} ms`);
+  for (let i = 0; i < 20; ++i) assert.equal((await call('GET', '/api/tasks/778')).status, 404);
+  assert.equal((await stack.submit(778)).status, 201);
+});
+
 test('lists filter by status and carry counts kept by the life cycle', async () => {
   const all = await call('GET', '/api/tasks');
   const counts = all.body.counts;
