@@ -23,7 +23,6 @@
 #include <map>
 
 #include "factors.h"
-#include "multiply.h"
 
 namespace pidigits {
 namespace {
@@ -203,11 +202,14 @@ void merge(Node& l, Node& r, Needs needs, bool gcd, bool lists, bool parallel) {
     mpz_mul(l.p.get(), l.p.get(), r.p.get());
     tq.get();
   } else if (parallel) {
-    // Three products: two side by side, then the third in halves.
+    // Three products, the longest beside the other two: at the root
+    // T(a,m) Q(m,b) took 0.0089 s against 0.0039 + 0.0045 s at 1e6 digits,
+    // 0.188 against 0.073 + 0.073 s at 1e7 (cutting the third product in
+    // halves after the first two left one thread idle longer).
     auto tq = std::async(std::launch::async, t_times_q);
     mpz_mul(r.t.get(), r.t.get(), l.p.get());
+    mpz_mul(l.q.get(), l.q.get(), r.q.get());
     tq.get();
-    multiply_threads(l.q, r.q, 2, l.q);
   } else {
     t_times_q();
     mpz_mul(r.t.get(), r.t.get(), l.p.get());
