@@ -43,10 +43,11 @@ constexpr double kDigitsPerTerm = 14.181647462725477;
 
 // Tuning: the top levels of the tree (the root is level 0) skip the gcd
 // removal. The root's Q and T are truncated to the division's precision
-// anyway, and its children's only feed the root, so there the exact
+// anyway, and the levels below feed only a few merges, so there the exact
 // divisions cost more than the shorter products save (series at 1e6 digits
-// ~6% faster without it at levels 0 and 1; at 1e7 ~2%).
-constexpr int kLevelsWithoutGcd = 2;
+// ~9% faster without it at levels 0-2, at 1e7 and 1e8 ~3%; levels 0-1 and
+// 0-3 were measured too).
+constexpr int kLevelsWithoutGcd = 3;
 // Tuning: ranges of at most this many terms are summed term by term
 // (leaf()); must stay below kTickTerms, whose nodes report progress.
 constexpr uint64_t kLeafTerms = 16;
