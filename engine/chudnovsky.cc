@@ -241,8 +241,9 @@ void split(uint64_t a, uint64_t b, int level, Needs needs, bool lists, int depth
     if (depth > 0) {
       // If this thread throws, the future's destructor waits for the other
       // half, which stops soon too when the cause is cancellation.
-      auto left = std::async(std::launch::async,
-                             [&] { split(a, m, level + 1, left_needs, gcd, depth - 1, sieve, ctl, r); });
+      auto left = std::async(std::launch::async, [&] {
+        split(a, m, level + 1, left_needs, gcd, depth - 1, sieve, ctl, r);
+      });
       split(m, b, level + 1, right_needs, gcd, depth - 1, sieve, ctl, right);
       left.get();
     } else {

@@ -8,11 +8,12 @@
 // Exactness: every truncation rounds down, so each piece's fraction is below
 // the exact one by less than 10^-(k + guard) * (2^-8 + depth * 2^(1-kSlackBits))
 // (the input's error, scaled by the powers of ten, plus per level one
-// truncation and the one unit that fraction_window may take off). A leaf computes k + guard digits of its (exact, finite) fraction;
-// the exact value can differ in the first k only by a carry through all the
-// guard digits, i.e. when they are all 9s. That also covers a product whose
-// integer part came out one too low: its fraction is then just below 1 and
-// reads as 9s. So "no leaf saw guard digits of all 9s" proves the output.
+// truncation and the one unit that fraction_window may take off). A leaf
+// computes k + guard digits of its (exact, finite) fraction; the exact value
+// can differ in the first k only by a carry through all the guard digits,
+// i.e. when they are all 9s. That also covers a product whose integer part
+// came out one too low: its fraction is then just below 1 and reads as 9s.
+// So "no leaf saw guard digits of all 9s" proves the output.
 #include "decimal.h"
 
 #include <cmath>

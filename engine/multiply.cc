@@ -24,8 +24,7 @@ constexpr uint64_t kMinSplitBits = 1'000'000;
 // (it costs 0.94 of mpz_mul at 1000 limbs, 0.75 at 2000, 0.65 from 8000).
 constexpr mp_size_t kMinWrapLimbs = 1500;
 
-void fraction_window_exact(const Mpz& a, const Mpz& b, uint64_t bits, uint64_t window,
-                           Mpz& out) {
+void fraction_window_exact(const Mpz& a, const Mpz& b, uint64_t bits, uint64_t window, Mpz& out) {
   mpz_mul(out.get(), a.get(), b.get());
   mpz_tdiv_r_2exp(out.get(), out.get(), bits);
   mpz_tdiv_q_2exp(out.get(), out.get(), bits - window);
@@ -59,8 +58,8 @@ void multiply_threads(const Mpz& a, const Mpz& b, int threads, Mpz& out) {
 // and modulo 2^N - 1 that is I + R'. As I < b <= 2^(bits - window + 1) <=
 // 2^(N - window), one unit of the window, adding I raises the window's value
 // by at most 1; or, when I + R' >= 2^N - 1, the sum wraps to below I and the
-// window reads 0 where the exact one is all ones. So a window of w > 0 means
-// w - 1 or w exactly (w - 1 is returned), and 0 is recomputed exactly.
+// window reads 0 where the exact one is all ones. So when the window reads
+// w > 0 the exact one is w - 1 or w (w - 1 is returned); 0 is recomputed.
 void fraction_window(Mpz a, const Mpz& b, uint64_t bits, uint64_t window, Mpz& out) {
   const auto limbs = static_cast<mp_size_t>(bits / GMP_NUMB_BITS + 1);
   if (limbs < kMinWrapLimbs || mpz_sgn(a.get()) == 0) {

@@ -50,8 +50,8 @@ TEST(MultiplyTest, FractionWindowIsExactOrOneBelow) {
     std::vector<Mpz> inputs(5);
     mpz_urandomb(inputs[0].get(), rng, bits);
     mpz_urandomb(inputs[1].get(), rng, bits / 3);
-    mpz_set(inputs[2].get(), inverse.get());                      // a b = 1
-    mpz_sub(inputs[3].get(), modulus.get(), inverse.get());       // a b = -1
+    mpz_set(inputs[2].get(), inverse.get());                 // a b = 1
+    mpz_sub(inputs[3].get(), modulus.get(), inverse.get());  // a b = -1
     for (int i = 0; i < 5; ++i) {
       const Mpz& a = inputs[i];
       Mpz want, got, copy;
