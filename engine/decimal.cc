@@ -6,13 +6,14 @@
 // carry-out being the next 19 digits.
 //
 // Exactness: every truncation rounds down, so each piece's fraction is below
-// the exact one by less than 10^-(k + guard) * (2^-8 + depth * 2^-kSlackBits)
-// (the input's error, scaled by the powers of ten, plus one truncation per
-// level). A leaf computes k + guard digits of its (exact, finite) fraction;
-// the exact value can differ in the first k only by a carry through all the
-// guard digits, i.e. when they are all 9s. That also covers a product whose
-// integer part came out one too low: its fraction is then just below 1 and
-// reads as 9s. So "no leaf saw guard digits of all 9s" proves the output.
+// the exact one by less than 10^-(k + guard) * (2^-8 + depth * 2^(1-kSlackBits))
+// (the input's error, scaled by the powers of ten, plus per level one
+// truncation and the one unit that fraction_window may take off). A leaf
+// computes k + guard digits of its (exact, finite) fraction; the exact value
+// can differ in the first k only by a carry through all the guard digits,
+// i.e. when they are all 9s. That also covers a product whose integer part
+// came out one too low: its fraction is then just below 1 and reads as 9s.
+// So "no leaf saw guard digits of all 9s" proves the output.
 #include "decimal.h"
 
 #include <cmath>
@@ -116,30 +117,32 @@ bool DecimalConverter::convert_part(Mpz f, uint64_t digits, int threads, RunCont
   const uint64_t lo = digits - hi;
   Mpz f_hi;
   mpz_tdiv_q_2exp(f_hi.get(), f.get(), bits - bits_for(hi));
-  // The low half's fraction frac(f 10^hi), from the product f 10^hi.
-  auto lo_part = [&](Mpz scaled, int lo_threads) {
-    mpz_tdiv_r_2exp(scaled.get(), scaled.get(), bits);  // the fraction
-    mpz_tdiv_q_2exp(scaled.get(), scaled.get(), bits - bits_for(lo));
-    if (ctl != nullptr) ctl->add_work(digits);
-    return convert_part(std::move(scaled), lo, lo_threads, ctl, out + hi);
-  };
-  Mpz scaled;
+  // The low half's fraction frac(f 10^hi), to bits_for(lo) bits.
+  const uint64_t lo_bits = bits_for(lo);
+  Mpz f_lo;
   if (threads > 1) {
-    // The product on all threads first, then both halves side by side. If
-    // this thread throws, the future's destructor waits for the other half.
-    multiply_threads(f, powers_[j], threads, scaled);
+    // The whole product on all threads first (faster than the wrapped one
+    // on one), then both halves side by side. If this thread throws, the
+    // future's destructor waits for the other half.
+    multiply_threads(f, powers_[j], threads, f_lo);
     f.reset();
+    mpz_tdiv_r_2exp(f_lo.get(), f_lo.get(), bits);
+    mpz_tdiv_q_2exp(f_lo.get(), f_lo.get(), bits - lo_bits);
+    if (ctl != nullptr) ctl->add_work(digits);
     auto hi_done = std::async(std::launch::async, [&] {
       return convert_part(std::move(f_hi), hi, threads / 2, ctl, out);
     });
-    bool lo_ok = lo_part(std::move(scaled), threads - threads / 2);
+    bool lo_ok = convert_part(std::move(f_lo), lo, threads - threads / 2, ctl, out + hi);
     bool hi_ok = hi_done.get();
     return lo_ok && hi_ok;
   }
   bool hi_ok = convert_part(std::move(f_hi), hi, 1, ctl, out);
-  mpz_mul(scaled.get(), f.get(), powers_[j].get());
-  f.reset();
-  return lo_part(std::move(scaled), 1) && hi_ok;
+  // 10^hi < 2^(bits - lo_bits + 1), as fraction_window requires: bits and
+  // lo_bits are ceil((k + guard) log2 10) and ceil((lo + guard) log2 10) plus
+  // the same constant.
+  fraction_window(std::move(f), powers_[j], bits, lo_bits, f_lo);
+  if (ctl != nullptr) ctl->add_work(digits);
+  return convert_part(std::move(f_lo), lo, 1, ctl, out + hi) && hi_ok;
 }
 
 bool DecimalConverter::leaf(const Mpz& f, uint64_t digits, char* out) const {
