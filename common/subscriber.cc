@@ -11,7 +11,6 @@
 #include <string_view>
 
 #include "pidigits/clock.h"
-#include "pidigits/keys.h"
 #include "pidigits/log.h"
 #include "pidigits/redis.h"
 #include "pidigits/sentinel.h"
@@ -149,8 +148,7 @@ Subscriber::Context Subscriber::connect(std::string* why) {
   }
   if (address_.uses_sentinels() && !check_primary(c.get(), why)) return nullptr;
   // Channels are not per database, so the URL's db needs no SELECT here.
-  std::string_view channel = channel_;
-  if (redisAppendCommand(c.get(), "SUBSCRIBE %b", channel.data(), channel.size()) != REDIS_OK ||
+  if (redisAppendCommand(c.get(), "SUBSCRIBE %b", channel_.data(), channel_.size()) != REDIS_OK ||
       !flush(c.get())) {
     *why = c->errstr;
     return nullptr;

@@ -38,11 +38,6 @@ void DoneTasks::forget(uint64_t n) {
   deletions_seen_ = before + 1;
 }
 
-size_t DoneTasks::size() const {
-  std::lock_guard lock(mutex_);
-  return entries_.size();
-}
-
 bool DoneTasks::live() const {
   std::lock_guard lock(mutex_);
   return live_;

@@ -70,7 +70,6 @@ class DoneTasks : public EventSink {
   // Forgets task n now (this process just deleted it: the event comes later),
   // and makes the other processes of this host forget everything.
   void forget(uint64_t n);
-  size_t size() const;
   bool live() const;
 
   // EventSink (the subscriber's thread): messages are the n deleted.
