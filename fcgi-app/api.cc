@@ -209,6 +209,7 @@ Response post_task(const HttpRequest& request, App& app) {
   const bool new_owner = owner.empty();
   if (new_owner) owner = new_owner_token();
   const DoneTasks::Ticket ticket = app.cache.done.ticket(n);
+  app.waiting_for_write();
   auto answer = lifecycle::register_task(app.redis, n, owner, admission_for(request, app, n));
   fault_point("after-register");
   if (!answer.ok()) return status_error(request, app, "registration", answer.status());
@@ -233,6 +234,7 @@ Response cancel_task(const HttpRequest& request, App& app, std::string_view n_te
   uint64_t n = 0;
   Response reply;
   if (!read_path_n_or_reply(n_text, app, &n, &reply)) return reply;
+  app.waiting_for_write();
   auto c = lifecycle::cancel_task(app.redis, n, owner_token(request), is_operator(request, app.config));
   if (!c.ok()) return status_error(request, app, "cancel", c.status());
   switch (c->outcome) {
@@ -260,6 +262,7 @@ Response retry_task(const HttpRequest& request, App& app, std::string_view n_tex
   uint64_t n = 0;
   Response reply;
   if (!read_path_n_or_reply(n_text, app, &n, &reply)) return reply;
+  app.waiting_for_write();
   auto answer = lifecycle::retry_task(app.redis, n, admission_for(request, app, n));
   if (!answer.ok()) return status_error(request, app, "retry", answer.status());
   if (auto refused = refusal(request, app, n, *answer)) return *refused;
@@ -287,6 +290,7 @@ Response delete_task(const HttpRequest& request, App& app, std::string_view n_te
                                ? "deleting tasks is disabled (PI_ADMIN_TOKEN is not set)"
                                : "deleting a task needs Authorization: Bearer <PI_ADMIN_TOKEN>");
   }
+  app.waiting_for_write();
   auto deleted = lifecycle::delete_task(app.redis, n);
   if (!deleted.ok()) return status_error(request, app, "delete", deleted.status());
   if (!*deleted) return json_error(404, "no task for n=" + std::to_string(n));

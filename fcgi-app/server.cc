@@ -30,6 +30,9 @@ constexpr auto kRedisTimeout = std::chrono::seconds(5);
 // How often the child adds its request figures to pi:metrics:http.
 constexpr auto kMetricsFlushEvery = std::chrono::seconds(1);
 constexpr auto kMetricsRedisTimeout = std::chrono::seconds(1);
+// Threads per request slot: how many requests of a process may wait for a
+// persisted Redis write at once is (kThreadsPerSlot - 1) x --threads.
+constexpr int kThreadsPerSlot = 3;
 
 // One thread's wait for the listening socket. EPOLLEXCLUSIVE: a connection
 // wakes one of the waiting threads (of every process), not all of them, so
@@ -70,10 +73,11 @@ class AcceptWait {
 };
 
 void serve(int listen_fd, const Config& config, const TemplateTexts& texts, RenderCaches& cache,
-           RequestMetrics& metrics) {
+           RequestMetrics& metrics, RequestSlots& slots) {
   RedisClient redis(config.redis, kRedisTimeout);
   Templates templates(texts);
-  App app{config, redis, templates, cache};
+  RequestSlot slot(slots);
+  App app{config, redis, templates, cache, &slot};
   AcceptWait accept_wait(listen_fd);
   FCGX_Request request;
   if (FCGX_InitRequest(&request, listen_fd, 0) != 0) {
@@ -82,6 +86,7 @@ void serve(int listen_fd, const Config& config, const TemplateTexts& texts, Rend
     return;
   }
   while (!shutdown_requested()) {
+    if (!slot.hold(std::chrono::milliseconds(kAcceptPollMs))) continue;
     // Accept first: under load a connection is usually waiting, and the poll
     // (one more system call per request) is needed only when none is. Another
     // thread or process may have taken it: then accept fails with EAGAIN.
@@ -115,9 +120,9 @@ void serve(int listen_fd, const Config& config, const TemplateTexts& texts, Rend
 // Exceptions never leave a thread: an unexpected one stops this process and
 // the master starts a fresh one.
 void serve_thread(int listen_fd, const Config& config, const TemplateTexts& texts,
-                  RenderCaches& cache, RequestMetrics& metrics) {
+                  RenderCaches& cache, RequestMetrics& metrics, RequestSlots& slots) {
   try {
-    serve(listen_fd, config, texts, cache, metrics);
+    serve(listen_fd, config, texts, cache, metrics, slots);
   } catch (const std::exception& e) {
     log::error("request thread failed: ", e.what());
     request_shutdown();
@@ -153,11 +158,15 @@ int run_child(int listen_fd, int threads, const Config& config, const TemplateTe
   // subscribed, that cache serves nothing.
   Subscriber events(config.redis, std::string(keys::deleted_events()), cache.done);
   events.start();
+  // `threads` serve at once; the others stand in while requests wait for
+  // Redis to persist a write (request_slots.h).
+  RequestSlots slots(threads);
+  const int all_threads = threads * kThreadsPerSlot;
   std::vector<std::thread> pool;
-  pool.reserve(threads);
-  for (int i = 0; i < threads; ++i) {
+  pool.reserve(all_threads);
+  for (int i = 0; i < all_threads; ++i) {
     pool.emplace_back(serve_thread, listen_fd, std::cref(config), std::cref(texts), std::ref(cache),
-                      std::ref(metrics));
+                      std::ref(metrics), std::ref(slots));
   }
   // The main thread waits for a stop signal and, meanwhile, flushes the
   // request figures (request_metrics.h) on a connection of its own, with a

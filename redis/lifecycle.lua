@@ -88,12 +88,16 @@ local function now_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
-local function load(n)
-  local flat = redis.call('HGETALL', task_key(n))
-  if #flat == 0 then return nil end
+local function to_table(flat)
   local task = {}
   for i = 1, #flat, 2 do task[flat[i]] = flat[i + 1] end
   return task
+end
+
+local function load(n)
+  local flat = redis.call('HGETALL', task_key(n))
+  if #flat == 0 then return nil end
+  return to_table(flat)
 end
 
 -- Service-wide figures of GET /metrics, kept here so that any number of workers add up:
@@ -126,15 +130,14 @@ local function digits_length()
   return 0, nil
 end
 
--- The n-th decimal as a one-character string, or nil when not stored.
+-- The n-th decimal as a one-character string, or false when not stored.
 local function stored_digit(n)
   local length, chunk = digits_length()
   local offset = n + 1  -- "3." takes bytes 0 and 1
-  if offset >= length then return nil end
+  if offset >= length then return false end
   local k = math.floor(offset / chunk)
   local digit = redis.call('GETRANGE', chunk_key(k), offset - k * chunk, offset - k * chunk)
-  if digit == '' then return nil end
-  return digit
+  return digit ~= '' and digit
 end
 
 -- Promotes a worker's staged chunks (pi:staging:<worker>:<k>, k = first..last) to the stored
@@ -284,20 +287,28 @@ end
 -- ---------------------------------------------------------------------------------------------
 -- Events and the one place a stage changes.
 
+-- Publishes task n's event and returns the task as the functions return it (task_reply), from
+-- the same reads.
 local function publish_task(n)
   local seq = redis.call('INCR', SEQ)
-  local hash = load(n)
+  local flat = hash_reply(n)
+  local hash = to_table(flat)
   hash.owner = nil   -- the creator's secret token
   hash.client = nil  -- a person's address is not everyone's business
   local event = {type = 'task', seq = seq, hash = hash}
-  if STATUS[hash.stage] == 'queued' then event.queue = queue_positions()[tostring(n)] end
+  local positions = {}
+  if STATUS[hash.stage] == 'queued' then
+    positions = queue_positions()
+    event.queue = positions[tostring(n)]
+  end
   redis.call('PUBLISH', EVENTS, cjson.encode(event))
-  return seq
+  return with_queue(n, flat, positions)
 end
 
 -- Moves task n (loaded as `task`) to `stage`, with `fields` (a flat list) set too: one version,
 -- one updated_at, the <stage>_at time, the per-status counts and indexes, and the client's set of
--- active tasks. Then publishes the event. The only function that writes the stage field.
+-- active tasks. Then publishes the event, and returns the task (task_reply). The only function
+-- that writes the stage field. A new task (no stage yet) is in no index nor set.
 local function change_stage(n, task, stage, fields, now)
   local key = task_key(n)
   local args = {'stage', stage, stage .. '_at', now, 'updated_at', now}
@@ -317,7 +328,7 @@ local function change_stage(n, task, stage, fields, now)
     if client and client ~= '' then
       if ACTIVE[after] then
         redis.call('SADD', client_active_key(client), n)
-      else
+      elseif before then
         redis.call('SREM', client_active_key(client), n)
       end
     end
@@ -395,22 +406,28 @@ local function admission(args, from)
   }
 end
 
--- Queues n (stage scheduled), or answers it from the stored digits (stage stored, cached).
--- The admitting client becomes the task's client (its active set counts the task).
-local function admit(n, task, a, estimate_ms, now)
-  local digit = stored_digit(n)
+-- Queues n (stage scheduled), or answers it from the stored digits (stage stored, cached) when
+-- `digit` (stored_digit(n)) is one; `fields` (a flat list) are written with the stage. The
+-- admitting client becomes the task's client (its active set counts the task).
+-- Returns 'cached' or 'queued', and the task (task_reply).
+local function admit(n, task, a, estimate_ms, now, digit, fields)
   if a.max_day > 0 then count_today(a.client, now) end
-  redis.call('HSET', task_key(n), 'client', a.client, 'model_ms', estimate_ms,
-      'estimate_ms', paced(estimate_ms))
+  for _, v in ipairs({'client', a.client, 'model_ms', estimate_ms,
+      'estimate_ms', paced(estimate_ms)}) do
+    fields[#fields + 1] = v
+  end
   task.client = a.client
   if digit then
-    change_stage(n, task, 'stored', {'digit', digit, 'source', 'cached', 'progress', '1',
-        'scheduled_at', now, 'taken_at', now, 'calculated_at', now}, now)
-    return 'cached'
+    for _, v in ipairs({'digit', digit, 'source', 'cached', 'progress', '1',
+        'scheduled_at', now, 'taken_at', now, 'calculated_at', now}) do
+      fields[#fields + 1] = v
+    end
+    return 'cached', change_stage(n, task, 'stored', fields, now)
   end
+  fields[#fields + 1] = 'progress'
+  fields[#fields + 1] = '0'
   enqueue(n, a.client)
-  change_stage(n, task, 'scheduled', {'progress', '0'}, now)
-  return 'queued'
+  return 'queued', change_stage(n, task, 'scheduled', fields, now)
 end
 
 -- ---------------------------------------------------------------------------------------------
@@ -425,17 +442,17 @@ local function pi_register(_, args)
   local n, owner = args[1], args[2]
   local a = admission(args, 3)
   if redis.call('EXISTS', task_key(n)) == 1 then return {'existing', task_reply(n)} end
-  local refusal = refuse(a, stored_digit(n) ~= nil)
+  local digit = stored_digit(n)
+  local refusal = refuse(a, digit)
   if refusal then return refusal end
   local now = now_ms()
   redis.call('HSETNX', task_key(n), 'n', n)
   local id = redis.call('INCR', NEXT_ID)
   redis.call('ZADD', INDEX, id, n)
-  redis.call('HSET', task_key(n), 'id', id, 'version', 0, 'owner', owner, 'attempts', 0,
-      'created_at', now, 'registered_at', now)
   local task = {n = n, id = id}
-  local outcome = admit(n, task, a, args[8], now)
-  return {outcome == 'cached' and 'cached' or 'created', task_reply(n)}
+  local outcome, reply = admit(n, task, a, args[8], now, digit, {'id', id, 'version', 0,
+      'owner', owner, 'attempts', 0, 'created_at', now, 'registered_at', now})
+  return {outcome == 'cached' and 'cached' or 'created', reply}
 end
 
 -- FCALL pi_cancel 0 n owner admin('1'|'0')
@@ -449,8 +466,7 @@ local function pi_cancel(_, args)
   local status = STATUS[task.stage]
   if not ACTIVE[status] then return {'conflict', status} end
   if status == 'queued' then redis.call('LREM', QUEUE, 0, n) end
-  change_stage(n, task, 'cancelled', {}, now_ms())
-  return {'cancelled', task_reply(n)}
+  return {'cancelled', change_stage(n, task, 'cancelled', {}, now_ms())}
 end
 
 -- FCALL pi_retry 0 n client fits max_queue max_active max_day estimate_ms
@@ -463,12 +479,12 @@ local function pi_retry(_, args)
   if not task then return {'not_found'} end
   local status = STATUS[task.stage]
   if status ~= 'error' and status ~= 'cancelled' then return {'conflict', status} end
-  local refusal = refuse(a, stored_digit(n) ~= nil)
+  local digit = stored_digit(n)
+  local refusal = refuse(a, digit)
   if refusal then return refusal end
   redis.call('HDEL', task_key(n), unpack(RUN_FIELDS))
-  redis.call('HSET', task_key(n), 'attempts', 0, 'progress', '0')
-  local outcome = admit(n, task, a, args[7], now_ms())
-  return {outcome, task_reply(n)}
+  local outcome, reply = admit(n, task, a, args[7], now_ms(), digit, {'attempts', 0})
+  return {outcome, reply}
 end
 
 -- FCALL pi_delete 0 n -> 'deleted' | 'not_found'
@@ -536,7 +552,7 @@ local function pi_take(_, args)
   local clock = tonumber(redis.call('GET', CLOCK)) or 0
   local tag = tonumber(task.tag) or 0
   if tag > clock then redis.call('SET', CLOCK, tag) end
-  local cached = stored_digit(n) ~= nil
+  local cached = stored_digit(n)
   redis.call('HDEL', task_key(n), unpack(RUN_FIELDS))
   change_stage(n, task, 'taken', {'worker', worker, 'attempts', attempts, 'progress', '0',
       'model_ms', args[4], 'estimate_ms', paced(args[4])}, now)
