@@ -249,10 +249,16 @@ bool TaskRef::active() const {
 }
 
 Result<TaskPage> list_tasks(RedisClient& redis, std::string_view status, uint64_t before,
-                            uint64_t limit) {
-  Reply reply = fcall(redis, "pi_list", {status, num(before), num(limit)}, true);
+                            uint64_t limit, int64_t known_seq) {
+  Reply reply = fcall(redis, "pi_list", {status, num(before), num(limit), num(known_seq)}, true);
   if (!reply.ok()) return reply.status();
   const redisReply* r = reply.get();
+  if (known_seq > 0 && size_of(r) == 1 && integer_of(at(r, 0)) == known_seq) {
+    TaskPage page;
+    page.seq = known_seq;
+    page.unchanged = true;
+    return page;
+  }
   const redisReply* rows = at(r, 2);
   if (size_of(r) != 3 || rows == nullptr || rows->type != REDIS_REPLY_ARRAY ||
       rows->elements % 4 != 0) {

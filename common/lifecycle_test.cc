@@ -79,7 +79,7 @@ TEST_F(LifecycleTest, LibraryIsLoadedAndCallableByName) {
   Reply r = redis_->command({"FUNCTION", "LIST", "LIBRARYNAME", "pidigits"});
   ASSERT_TRUE(r.ok());
   Reply v = redis_->command({"FCALL_RO", "pi_version", "0"});
-  EXPECT_EQ(v.string().value_or(""), "6");  // redis/lifecycle.lua pi_version
+  EXPECT_EQ(v.string().value_or(""), "7");  // redis/lifecycle.lua pi_version
 }
 
 TEST_F(LifecycleTest, RegisterQueuesWithVersionOneAndOneEvent) {
@@ -391,6 +391,25 @@ TEST_F(LifecycleTest, DeleteRemovesTheTaskEverywhereAndPublishesDeleted) {
   EXPECT_EQ(seen[0].n, 5u);
   // A later registration creates it anew.
   EXPECT_EQ(submit_task(5).outcome, Outcome::kCreated);
+}
+
+TEST_F(LifecycleTest, ListAnswersUnchangedWhileTheEventsSeqStays) {
+  submit_task(1);
+  auto first = list_tasks(*redis_, "", 0, 10);
+  ASSERT_TRUE(first.ok());
+  ASSERT_GT(first->seq, 0);
+  EXPECT_FALSE(first->unchanged);
+  auto same = list_tasks(*redis_, "", 0, 10, first->seq);
+  ASSERT_TRUE(same.ok());
+  EXPECT_TRUE(same->unchanged);
+  EXPECT_EQ(same->seq, first->seq);
+  EXPECT_TRUE(same->tasks.empty());
+  submit_task(2);
+  auto moved = list_tasks(*redis_, "", 0, 10, first->seq);
+  ASSERT_TRUE(moved.ok());
+  EXPECT_FALSE(moved->unchanged);
+  EXPECT_EQ(moved->seq, first->seq + 1);
+  EXPECT_EQ(moved->tasks.size(), 2u);
 }
 
 TEST_F(LifecycleTest, ListFiltersByStatusPagesAndCounts) {

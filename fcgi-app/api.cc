@@ -169,21 +169,6 @@ Response task_response(int status, const Task& task) {
   return response;
 }
 
-// The task's JSON text, made once per version (task_texts.h).
-bool render_json(const Task& task, std::string* out, std::string*) {
-  *out = dump_json(to_json(task, now_ms()));
-  return true;
-}
-
-// The JSON of `task`, read from Redis after `ticket` was taken; kept by the
-// done tasks' cache if it is done.
-CachedText task_json(App& app, const Task& task, const DoneTasks::Ticket& ticket) {
-  std::string error;
-  CachedText json = task_text(app, TaskText::kJson, task, render_json, &error);
-  app.cache.done.put(ticket, task, json);
-  return json;
-}
-
 // The answer to a POST of an n that has a task: 200 + the task, or back to
 // the table for a browser's form.
 Response existing_task(const HttpRequest& request, uint64_t n, const std::string& json) {
@@ -309,14 +294,14 @@ Response get_tasks(const HttpRequest& request, App& app) {
   ListQuery query;
   std::string error;
   if (!parse_list_query(request.query, &query, &error)) return json_error(400, error);
-  auto page = lifecycle::list_tasks(app.redis, query.status, query.before, query.limit);
-  if (!page.ok()) return status_error(request, app, "task list", page.status());
   // The answer shows seq (which moves with every change, counts included),
-  // the next page and the listed task versions only.
-  const std::string key = listed_page_key('l', *page, query.status);
-  if (!key.empty()) {
-    if (CachedText body = app.cache.pages.find(key)) return json_text_response(200, *body);
-  }
+  // the next page and the listed tasks: while seq stays, so does the answer.
+  const std::string listing = listing_query('l', query.status, query.before, query.limit);
+  const Listings::Known known = app.cache.listings.find(listing);
+  auto page =
+      lifecycle::list_tasks(app.redis, query.status, query.before, query.limit, known.seq);
+  if (!page.ok()) return status_error(request, app, "task list", page.status());
+  if (page->unchanged) return json_text_response(200, *known.text);
   ListedTexts tasks = listed_texts(app, TaskText::kJson, *page, render_json);
   if (!tasks.redis_error.empty()) return redis_unavailable_json("task list", tasks.redis_error);
   // {"counts":{...},"next_before":ID|null,"seq":S,"tasks":[...]}
@@ -329,8 +314,8 @@ Response get_tasks(const HttpRequest& request, App& app) {
     body.append(*tasks.texts[i]);
   }
   body.append("]}");
-  if (key.empty()) return json_text_response(200, body);
-  return json_text_response(200, *app.cache.pages.put(key, std::move(body)));
+  if (!all_settled(*page)) return json_text_response(200, body);
+  return json_text_response(200, *app.cache.listings.put(listing, page->seq, std::move(body)));
 }
 
 // GET /api/tasks/N -> 200 task | 400 | 404 | 503

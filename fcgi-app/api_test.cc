@@ -436,6 +436,31 @@ TEST_F(ApiTest, ANewVersionOfATaskIsServedAtOnce) {
   EXPECT_NE(call("GET", "/pi/31").body.find("<p class=\"task\">done</p>"), std::string::npos);
 }
 
+TEST_F(ApiTest, ListingsOfDoneTasksAreKeptWhileTheEventsSeqStays) {
+  put_digits("3.14159");
+  for (int n = 1; n <= 3; ++n) {
+    ASSERT_EQ(post_json("{\"n\": " + std::to_string(n) + "}").status, 201);
+  }
+  EXPECT_EQ(body(call("GET", "/api/tasks"))["tasks"][0]["digit"], 1);  // n = 3, the newest
+  EXPECT_NE(call("GET", "/").body.find("<td>done</td>"), std::string::npos);
+  // A change that does not move seq (by hand: the life cycle always moves
+  // it) is not seen: the listings are not read again...
+  redis_->command({"HSET", keys::task(3), "digit", "8"});
+  redis_->command({"HINCRBY", keys::task(3), "version", "1"});
+  EXPECT_EQ(body(call("GET", "/api/tasks"))["tasks"][0]["digit"], 1);
+  // ...until seq moves, as with every change the life cycle makes.
+  redis_->command({"INCR", keys::event_seq()});
+  EXPECT_EQ(body(call("GET", "/api/tasks"))["tasks"][0]["digit"], 8);
+  // Each query has its own listing.
+  EXPECT_EQ(body(call("GET", "/api/tasks", "limit=1"))["tasks"].size(), 1u);
+  EXPECT_EQ(body(call("GET", "/api/tasks", "limit=2"))["tasks"].size(), 2u);
+  EXPECT_EQ(body(call("GET", "/api/tasks", "status=queued"))["tasks"].size(), 0u);
+  // A new task is on the next listing.
+  ASSERT_EQ(post_json(R"({"n": 4})").status, 201);
+  EXPECT_EQ(body(call("GET", "/api/tasks"))["tasks"].size(), 4u);
+  EXPECT_NE(call("GET", "/").body.find("id=\"task-4\""), std::string::npos);
+}
+
 TEST(ResponseTest, HeaderBlockHasTheDefaults) {
   Response r = json_error(404, "x");
   EXPECT_EQ(

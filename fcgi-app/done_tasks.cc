@@ -10,13 +10,24 @@ DoneTasks::Ticket DoneTasks::ticket(uint64_t n) {
   return Ticket{epoch_, changes_[n % kShards]};
 }
 
-DoneTasks::Json DoneTasks::find(uint64_t n) {
-  std::lock_guard lock(mutex_);
+const DoneTasks::Entry* DoneTasks::lookup_locked(uint64_t n) {
   check_deletions_locked();
   if (!live_) return nullptr;
   auto it = entries_.find(n);
   if (it == entries_.end() || Clock::now() - it->second.stored > kMaxAge) return nullptr;
-  return it->second.json;
+  return &it->second;
+}
+
+DoneTasks::Json DoneTasks::find(uint64_t n) {
+  std::lock_guard lock(mutex_);
+  const Entry* entry = lookup_locked(n);
+  return entry != nullptr ? entry->json : nullptr;
+}
+
+std::shared_ptr<const Task> DoneTasks::find_task(uint64_t n) {
+  std::lock_guard lock(mutex_);
+  const Entry* entry = lookup_locked(n);
+  return entry != nullptr ? entry->task : nullptr;
 }
 
 void DoneTasks::put(const Ticket& ticket, const Task& task, Json json) {
@@ -25,7 +36,7 @@ void DoneTasks::put(const Ticket& ticket, const Task& task, Json json) {
   check_deletions_locked();
   if (!live_ || ticket.epoch != epoch_ || ticket.changes != changes_[task.n % kShards]) return;
   if (entries_.size() >= kMaxEntries && !entries_.contains(task.n)) entries_.clear();
-  entries_[task.n] = Entry{std::move(json), Clock::now()};
+  entries_[task.n] = Entry{std::move(json), std::make_shared<const Task>(task), Clock::now()};
 }
 
 void DoneTasks::forget(uint64_t n) {

@@ -1,7 +1,7 @@
 // Done tasks, answered without a round trip to Redis.
 //
-// GET /api/tasks/N and a POST of an n that exists are the requests a service
-// of this kind gets most, and for a done task their answer stays the same
+// GET /api/tasks/N, a POST of an n that exists and /pi/N are the requests a
+// service of this kind gets most, and for a done task their answer stays the same
 // until an operator deletes the task: no transition leaves "stored"
 // (redis/lifecycle.lua), and pi_delete announces each deleted n on
 // pi:events:deleted. Each pi-fcgi process keeps the JSON of the done tasks it
@@ -64,6 +64,8 @@ class DoneTasks : public EventSink {
   Ticket ticket(uint64_t n);
   // The JSON of task n if it is done and cached; nullptr otherwise.
   Json find(uint64_t n);
+  // Task n itself, the same way (for its pages).
+  std::shared_ptr<const Task> find_task(uint64_t n);
   // Keeps `json` for `task` if the task is done and nothing changed it since
   // `ticket` was taken.
   void put(const Ticket& ticket, const Task& task, Json json);
@@ -82,8 +84,11 @@ class DoneTasks : public EventSink {
   static constexpr size_t kShards = 1024;  // deletion counters, by n % kShards
   struct Entry {
     Json json;
+    std::shared_ptr<const Task> task;
     Clock::time_point stored;
   };
+  // The live entry for n, or nullptr.
+  const Entry* lookup_locked(uint64_t n);
   void reset_locked(bool live);
   void changed_locked(uint64_t n);
   // Resets if another process of this host deleted a task since the last look.

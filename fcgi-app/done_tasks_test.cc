@@ -151,6 +151,12 @@ class DoneTasksRedisTest : public testing::AppTest {
   bool cached_after_get(uint64_t n) {
     return eventually([&] { return get(n).status == 200 && cache_.done.find(n) != nullptr; });
   }
+  Response page(uint64_t n) {
+    HttpRequest request;
+    request.method = "GET";
+    request.path = "/pi/" + std::to_string(n);
+    return route_request(request);
+  }
   Response post(uint64_t n) {
     HttpRequest request;
     request.method = "POST";
@@ -182,6 +188,26 @@ TEST_F(DoneTasksRedisTest, ServesADoneTaskUntilAnotherProcessDeletesIt) {
   Response created = post(5);
   EXPECT_EQ(created.status, 201) << "a new task, not the cached one";
   EXPECT_NE(json::parse(created.body)["id"], json::parse(first.body)["id"]);
+}
+
+TEST_F(DoneTasksRedisTest, ThePiPageOfADoneTaskFollowsItsDeletion) {
+  ASSERT_EQ(post(5).status, 201);
+  ASSERT_TRUE(eventually([&] {
+    return page(5).status == 200 && cache_.done.find_task(5) != nullptr;
+  })) << "the page keeps the task";
+  EXPECT_EQ(cache_.done.find_task(5)->digit, 9);
+  // Changed by hand (a done task never changes but by deletion, which is announced):
+  redis_->command({"HSET", keys::task(5), "stage", "error"});
+  redis_->command({"HINCRBY", keys::task(5), "version", "1"});
+  EXPECT_NE(page(5).body.find("<p class=\"task\">done</p>"), std::string::npos)
+      << "served without reading Redis";
+  ASSERT_TRUE(lifecycle::delete_task(*redis_, 5).ok());
+  ASSERT_TRUE(eventually([&] { return cache_.done.find_task(5) == nullptr; }));
+  // The digits are still stored; the task is gone, and the page says so.
+  const Response after = page(5);
+  EXPECT_EQ(after.status, 200);
+  EXPECT_NE(after.body.find("is 9"), std::string::npos);
+  EXPECT_EQ(after.body.find("<p class=\"task\">"), std::string::npos);
 }
 
 TEST_F(DoneTasksRedisTest, RedisGoneMeansNoCachedAnswers) {

@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
     }
   }
   log::info("listening on ", options.listen, " (", options.procs, " processes x ", options.threads,
-            " threads), Redis at ", describe(config->redis), ", max digits ", config->max_digits);
+            " threads at once), Redis at ", describe(config->redis), ", max digits ", config->max_digits);
   // Made before the children: a task one of them deletes, the others stop
   // serving from their caches at once.
   std::atomic<uint64_t>* deletions = fcgi::new_shared_counter();

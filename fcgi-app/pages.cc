@@ -126,8 +126,15 @@ Response index_page(const HttpRequest& request, App& app) {
   if (!parse_list_query(request.query, &query, &error)) {
     return error_page(app, 400, "Bad request", error);
   }
-  auto page = lifecycle::list_tasks(app.redis, query.status, query.before, query.limit);
+  // The page shows seq, the listed tasks and the links to other pages, nothing
+  // else that can change: while seq stays, it is the same page. One with
+  // queued or running tasks is made anew each time.
+  const std::string cache_query = listing_query('i', query.status, query.before, query.limit);
+  const Listings::Known known = app.cache.listings.find(cache_query);
+  auto page =
+      lifecycle::list_tasks(app.redis, query.status, query.before, query.limit, known.seq);
   if (!page.ok()) return redis_unavailable_page(app, "task list", page.status().message());
+  if (page->unchanged) return html_response(200, *known.text);
   const bool first_page = query.before == 0 && query.status.empty();
   lifecycle::TaskPage active;
   if (first_page) {
@@ -135,16 +142,7 @@ Response index_page(const HttpRequest& request, App& app) {
     if (!older.ok()) return redis_unavailable_page(app, "task list", older.status().message());
     active = std::move(*older);
   }
-  // The page shows seq, the listed versions of the tasks and the links to
-  // other pages, nothing else that can change: while none of them does, it is
-  // the same page. One with active tasks is made anew each time.
-  const std::string page_key =
-      active.tasks.empty()
-          ? listed_page_key('i', *page, query.status + ":" + std::to_string(query.before))
-          : std::string();
-  if (!page_key.empty()) {
-    if (CachedText html = app.cache.pages.find(page_key)) return html_response(200, *html);
-  }
+  const bool keep = active.tasks.empty() && all_settled(*page);
   std::string rows_html, active_html;
   Response reply;
   if (!render_rows(app, *page, &rows_html, &reply)) return reply;
@@ -161,7 +159,10 @@ Response index_page(const HttpRequest& request, App& app) {
   nlohmann::json view = index_view(listing, app.config.max_digits, app.templates.row_text());
   view["rows_html"] = std::move(rows_html);
   view["active_html"] = std::move(active_html);
-  return cached_page(app, page_key, Page::kIndex, view);
+  std::string html, render_error;
+  if (!render_text(app, Page::kIndex, view, &html, &render_error)) return render_failed(render_error);
+  if (!keep) return html_response(200, std::move(html));
+  return html_response(200, *app.cache.listings.put(cache_query, page->seq, std::move(html)));
 }
 
 namespace {
@@ -205,9 +206,17 @@ Response pi_page(const HttpRequest& request, App& app, std::string_view n_text) 
       !parse_from_query(request.query, n, &from, &error)) {
     return error_page(app, 400, "Bad request", error);
   }
-  auto loaded = lifecycle::get_task(app.redis, n);
-  if (!loaded.ok()) return redis_unavailable_page(app, "task", loaded.status().message());
-  const std::optional<Task>& task = *loaded;
+  // A done task is known without Redis (done_tasks.h); another is read.
+  std::optional<Task> task;
+  if (std::shared_ptr<const Task> done = app.cache.done.find_task(n)) {
+    task = *done;
+  } else {
+    const DoneTasks::Ticket ticket = app.cache.done.ticket(n);
+    auto loaded = lifecycle::get_task(app.redis, n);
+    if (!loaded.ok()) return redis_unavailable_page(app, "task", loaded.status().message());
+    task = std::move(*loaded);
+    if (task && task->stage == Stage::kStored) task_json(app, *task, ticket);
+  }
 
   // A window seen once is served from the cache: the digits of pi never
   // change, and the stored digits only ever grow, so they are still there. The

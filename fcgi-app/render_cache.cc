@@ -59,6 +59,42 @@ void HealthCache::put(CachedText body) {
   stored_ = std::chrono::steady_clock::now();
 }
 
+namespace {
+std::string listing_text_key(const std::string& query, int64_t seq) {
+  return query + "@" + std::to_string(seq);
+}
+}  // namespace
+
+Listings::Known Listings::find(const std::string& query) {
+  int64_t seq = 0;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = latest_.find(query);
+    if (it == latest_.end() || std::chrono::steady_clock::now() - it->second.made > kMaxAge) {
+      return {};
+    }
+    seq = it->second.seq;
+  }
+  CachedText text = texts_.find(listing_text_key(query, seq));
+  if (!text) return {};
+  return {seq, std::move(text)};
+}
+
+CachedText Listings::put(const std::string& query, int64_t seq, std::string text) {
+  CachedText kept = texts_.put(listing_text_key(query, seq), std::move(text));
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mutex_);
+  if (latest_.size() >= kMaxQueries && !latest_.contains(query)) {
+    // Many different queries (pages far back, odd limits): start again.
+    latest_.clear();
+  }
+  Latest& latest = latest_[query];
+  // Two threads may render the same query at different seqs: keep the newer
+  // (an older one would only cost a listing more).
+  if (seq >= latest.seq || now - latest.made > kMaxAge) latest = {seq, now};
+  return kept;
+}
+
 std::string task_cache_key(char kind, uint64_t n, uint64_t id, uint64_t version) {
   std::string key(1, kind);
   key.append(":").append(std::to_string(n)).append(":").append(std::to_string(id));

@@ -6,9 +6,10 @@
 //     again gets a new id.
 //   - A window of digits, keyed by n and the window's first decimal: the
 //     digits of pi never change.
-//   - A whole page, keyed by everything it shows: the index by the events'
-//     sequence number and the listed task versions, a digits page by n, its
-//     window and the task's version.
+//   - A whole page, keyed by everything it shows: a digits page by n, its
+//     window and the task's version; a listing (the index page, GET
+//     /api/tasks) by its query and the events' sequence number, which every
+//     change of any task moves (Listings).
 // One set per pi-fcgi process, shared by its request threads; bounded in
 // bytes, least recently used entries leave first. Values are shared, so a
 // hit copies a pointer under the lock, never the text.
@@ -86,10 +87,49 @@ class HealthCache {
   std::chrono::steady_clock::time_point stored_{};
 };
 
+// The latest rendering of each listing query (the index page or GET
+// /api/tasks with one filter, page and limit) and the pi:events:seq it shows.
+// Every change of any task moves seq, so pi_list, given that seq, answers
+// "unchanged" at the cost of one GET instead of listing the rows again. Only
+// listings without queued or running tasks are kept (those show a queue
+// position and estimates that move between events). A rendering is trusted
+// for kMaxAge: after a failover to a replica that missed the last writes, a
+// seq can come back with other tasks behind it. Texts live in `pages`.
+class Listings {
+ public:
+  static constexpr auto kMaxAge = std::chrono::seconds(1);
+  static constexpr size_t kMaxQueries = 1024;
+
+  explicit Listings(RenderCache& texts) : texts_(texts) {}
+  Listings(const Listings&) = delete;
+  Listings& operator=(const Listings&) = delete;
+
+  struct Known {
+    int64_t seq = 0;  // 0: none
+    CachedText text;
+  };
+  // The latest rendering of `query`, if younger than kMaxAge and still kept.
+  // Thread-safe.
+  Known find(const std::string& query);
+  // Keeps `text` as the rendering of `query` at `seq` and returns it.
+  // Thread-safe.
+  CachedText put(const std::string& query, int64_t seq, std::string text);
+
+ private:
+  struct Latest {
+    int64_t seq;
+    std::chrono::steady_clock::time_point made;
+  };
+  RenderCache& texts_;  // under query@seq
+  std::mutex mutex_;
+  std::unordered_map<std::string, Latest> latest_;  // guarded by mutex_
+};
+
 // The caches of one process.
 struct RenderCaches {
   RenderCache fragments{kRenderCacheBytes};  // task JSON and rows, windows of digits
   RenderCache pages{kPageCacheBytes};        // whole pages
+  Listings listings{pages};
   DoneTasks done;                            // JSON of done tasks (done_tasks.h)
   HealthCache health;
   // The stored decimals and their index, for GET /api/search and /find.

@@ -89,5 +89,29 @@ TEST(RenderCacheTest, ThreadsShareOneCache) {
   EXPECT_LE(cache.bytes(), 4096u);
 }
 
+TEST(ListingsTest, KnowsTheLatestRenderingOfEachQuery) {
+  RenderCache texts;
+  Listings listings(texts);
+  EXPECT_EQ(listings.find("i:::50").seq, 0);
+  EXPECT_EQ(*listings.put("i:::50", 7, "page at 7"), "page at 7");
+  Listings::Known known = listings.find("i:::50");
+  EXPECT_EQ(known.seq, 7);
+  ASSERT_TRUE(known.text);
+  EXPECT_EQ(*known.text, "page at 7");
+  EXPECT_EQ(listings.find("l:::50").seq, 0);  // another query
+  listings.put("i:::50", 9, "page at 9");
+  listings.put("i:::50", 8, "page at 8");  // rendered meanwhile by a slower thread
+  EXPECT_EQ(listings.find("i:::50").seq, 9);
+  EXPECT_EQ(*listings.find("i:::50").text, "page at 9");
+}
+
+TEST(ListingsTest, ARenderingNoLongerKeptIsNotKnown) {
+  RenderCache texts(64);
+  Listings listings(texts);
+  listings.put("i:::50", 3, std::string(40, 'x'));
+  texts.put("other", std::string(40, 'y'));  // pushes the page out
+  EXPECT_EQ(listings.find("i:::50").seq, 0);
+}
+
 }  // namespace
 }  // namespace pidigits::fcgi

@@ -1,5 +1,10 @@
 #include "task_texts.h"
 
+#include <algorithm>
+
+#include "pidigits/clock.h"
+#include "response.h"
+
 namespace pidigits::fcgi {
 
 namespace {
@@ -60,20 +65,29 @@ ListedTexts listed_texts(App& app, TaskText kind, const lifecycle::TaskPage& pag
   return out;
 }
 
-std::string listed_page_key(char kind, const lifecycle::TaskPage& page, std::string_view extra) {
-  for (const lifecycle::TaskRef& ref : page.tasks) {
-    if (ref.active()) return {};
-  }
-  std::string key(1, kind);
-  key.append(":").append(extra);
-  key.append(":").append(std::to_string(page.seq)).append(":");
-  key.append(std::to_string(page.next_before)).append(":");
-  for (const lifecycle::TaskRef& ref : page.tasks) {
-    key.append(std::to_string(ref.n)).push_back('.');
-    key.append(std::to_string(ref.id)).push_back('.');
-    key.append(std::to_string(ref.version)).push_back(',');
-  }
-  return key;
+bool render_json(const Task& task, std::string* out, std::string*) {
+  *out = dump_json(to_json(task, now_ms()));
+  return true;
+}
+
+CachedText task_json(App& app, const Task& task, const DoneTasks::Ticket& ticket) {
+  std::string error;
+  CachedText json = task_text(app, TaskText::kJson, task, render_json, &error);
+  app.cache.done.put(ticket, task, json);
+  return json;
+}
+
+std::string listing_query(char kind, std::string_view status, uint64_t before, uint64_t limit) {
+  std::string query(1, kind);
+  query.append(":").append(status);
+  query.append(":").append(std::to_string(before));
+  query.append(":").append(std::to_string(limit));
+  return query;
+}
+
+bool all_settled(const lifecycle::TaskPage& page) {
+  return std::none_of(page.tasks.begin(), page.tasks.end(),
+                      [](const lifecycle::TaskRef& ref) { return ref.active(); });
 }
 
 }  // namespace pidigits::fcgi

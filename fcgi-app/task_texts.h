@@ -27,6 +27,13 @@ using RenderTask = std::function<bool(const Task& task, std::string* out, std::s
 CachedText task_text(App& app, TaskText kind, const Task& task, const RenderTask& render,
                      std::string* error);
 
+// Renders the task's JSON as the API serves it.
+bool render_json(const Task& task, std::string* out, std::string* error);
+
+// The JSON of `task`, read from Redis after `ticket` was taken; kept by the
+// done tasks' cache (done_tasks.h) if it is done.
+CachedText task_json(App& app, const Task& task, const DoneTasks::Ticket& ticket);
+
 struct ListedTexts {
   std::vector<CachedText> texts;  // in list order; tasks gone since the listing are left out
   std::string redis_error;        // set when loading the tasks not yet rendered failed
@@ -35,10 +42,12 @@ struct ListedTexts {
 ListedTexts listed_texts(App& app, TaskText kind, const lifecycle::TaskPage& page,
                          const RenderTask& render);
 
-// The key of a whole answer made of a list page ('i' the index page, 'l' the
-// API's list): kind, seq, next page and every listed version, all it shows;
-// "" when the answer must not be cached (it lists a queued or running task).
-// `extra` is anything else the answer shows (the status filter, for one).
-std::string listed_page_key(char kind, const lifecycle::TaskPage& page, std::string_view extra);
+// The Listings query of a whole answer made of a list page ('i' the index
+// page, 'l' the API's list).
+std::string listing_query(char kind, std::string_view status, uint64_t before, uint64_t limit);
+
+// True if no listed task is queued or running: an answer made of the page may
+// be kept (Listings).
+bool all_settled(const lifecycle::TaskPage& page);
 
 }  // namespace pidigits::fcgi

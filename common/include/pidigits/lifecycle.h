@@ -114,11 +114,15 @@ struct TaskPage {
   int64_t seq = 0;             // pi:events:seq read with the tasks
   uint64_t next_before = 0;    // id for the next page; 0: no more
   std::map<std::string, int64_t> counts;  // tasks per status (all of kStatuses)
+  // known_seq is still pi:events:seq: the caller's listing is current, and
+  // nothing above but seq is filled.
+  bool unchanged = false;
 };
 
 // pi_list. status: "" (all) or one of kStatuses; before: a task id (0: newest).
+// known_seq: the seq of a listing of the same query the caller has (0: none).
 Result<TaskPage> list_tasks(RedisClient& redis, std::string_view status, uint64_t before,
-                            uint64_t limit);
+                            uint64_t limit, int64_t known_seq = 0);
 
 // pi_get_many: the tasks ns, in order; nullopt for one that is gone.
 Result<std::vector<std::optional<Task>>> get_tasks(RedisClient& redis,
