@@ -30,8 +30,10 @@ constexpr auto kRedisTimeout = std::chrono::seconds(5);
 // How often the child adds its request figures to pi:metrics:http.
 constexpr auto kMetricsFlushEvery = std::chrono::seconds(1);
 constexpr auto kMetricsRedisTimeout = std::chrono::seconds(1);
-// Threads per request slot: how many requests of a process may wait for a
-// persisted Redis write at once is (kThreadsPerSlot - 1) x --threads.
+// Threads per request slot: a process has kThreadsPerSlot x --threads threads,
+// at most --threads of them serve at once, and any of them may be waiting for
+// a persisted Redis write. 4 made the tail of POSTs of new n worse on 2 cores
+// (more runnable threads than get scheduled promptly), 2 and 3 did not.
 constexpr int kThreadsPerSlot = 3;
 
 // One thread's wait for the listening socket. EPOLLEXCLUSIVE: a connection

@@ -1,7 +1,7 @@
 // One pre-forked pi-fcgi child: request threads sharing the listening FastCGI
-// socket, each with its own FCGX_Request, RedisClient and templates. T of them
-// serve at once; as many again, twice, stand in while requests wait for Redis
-// to persist a write (request_slots.h).
+// socket, each with its own FCGX_Request, RedisClient and templates: 3 x T
+// threads, T of which serve at once while the others stand in for those that
+// wait for Redis to persist a write (request_slots.h).
 //
 // Stopping: SIGTERM/SIGINT are blocked in every thread and taken by the
 // child's main thread with sigtimedwait, so a signal never interrupts a
