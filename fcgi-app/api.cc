@@ -20,7 +20,8 @@ constexpr int kRetryAfterSeconds = 5;
 // The anonymous owner cookie: set by the POST that creates a task; lets that
 // browser cancel its tasks. A year, like any "remember this browser" cookie.
 constexpr std::string_view kOwnerCookie = "pi_owner";
-constexpr std::string_view kOwnerCookieAttributes = "; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax";
+constexpr std::string_view kOwnerCookieAttributes =
+    "; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax";
 constexpr size_t kOwnerTokenBytes = 16;
 
 // An error for a POST: an HTML page for a browser posting a form without
@@ -135,10 +136,11 @@ std::optional<Response> refusal(const HttpRequest& request, App& app, uint64_t n
   int64_t retry_after = kRetryAfterSeconds;
   switch (answer.outcome) {
     case Outcome::kTooBig:
-      return post_error(request, app, 422,
-                        "n=" + std::to_string(n) + " needs about " + display_mebibytes(memory_needed(n)) +
-                            " MiB of memory, more than a worker may use (" +
-                            display_mebibytes(app.config.worker_memory) + " MiB); choose a smaller n");
+      return post_error(
+          request, app, 422,
+          "n=" + std::to_string(n) + " needs about " + display_mebibytes(memory_needed(n)) +
+              " MiB of memory, more than a worker may use (" +
+              display_mebibytes(app.config.worker_memory) + " MiB); choose a smaller n");
     case Outcome::kQueueFull:
       message = "the queue is full (" + std::to_string(answer.limit) +
                 " tasks waiting); try again in a few seconds";
@@ -202,9 +204,9 @@ Response post_task(const HttpRequest& request, App& app) {
 
   const bool created = answer->outcome != lifecycle::Outcome::kExisting;
   if (!created) return existing_task(request, n, *task_json(app, answer->task, ticket));
-  log::info("task ", n, " registered (id ", answer->task.id, ")",
-            answer->outcome == lifecycle::Outcome::kCached ? ", answered from the stored digits"
-                                                           : "");
+  log::info(
+      "task ", n, " registered (id ", answer->task.id, ")",
+      answer->outcome == lifecycle::Outcome::kCached ? ", answered from the stored digits" : "");
   Response response = request.wants_html() ? redirect(303, "/#task-" + std::to_string(n))
                                            : task_response(201, answer->task);
   if (new_owner) {
@@ -220,7 +222,8 @@ Response cancel_task(const HttpRequest& request, App& app, std::string_view n_te
   Response reply;
   if (!read_path_n_or_reply(n_text, app, &n, &reply)) return reply;
   app.waiting_for_write();
-  auto c = lifecycle::cancel_task(app.redis, n, owner_token(request), is_operator(request, app.config));
+  auto c =
+      lifecycle::cancel_task(app.redis, n, owner_token(request), is_operator(request, app.config));
   if (!c.ok()) return status_error(request, app, "cancel", c.status());
   switch (c->outcome) {
     case lifecycle::CancelOutcome::kNotFound:
@@ -298,8 +301,7 @@ Response get_tasks(const HttpRequest& request, App& app) {
   // the next page and the listed tasks: while seq stays, so does the answer.
   const std::string listing = listing_query('l', query.status, query.before, query.limit);
   const Listings::Known known = app.cache.listings.find(listing);
-  auto page =
-      lifecycle::list_tasks(app.redis, query.status, query.before, query.limit, known.seq);
+  auto page = lifecycle::list_tasks(app.redis, query.status, query.before, query.limit, known.seq);
   if (!page.ok()) return status_error(request, app, "task list", page.status());
   if (page->unchanged) return json_text_response(200, *known.text);
   ListedTexts tasks = listed_texts(app, TaskText::kJson, *page, render_json);
@@ -339,10 +341,8 @@ Response healthz(const HttpRequest& request, App& app) {
   if (CachedText body = app.cache.health.find()) return json_text_response(200, *body);
   auto h = lifecycle::health(app.redis);
   if (!h.ok()) return status_error(request, app, "health check", h.status());
-  auto body = std::make_shared<const std::string>(dump_json({{"status", "ok"},
-                                                             {"queue", h->queue},
-                                                             {"workers", h->workers},
-                                                             {"digits", h->digits}}));
+  auto body = std::make_shared<const std::string>(dump_json(
+      {{"status", "ok"}, {"queue", h->queue}, {"workers", h->workers}, {"digits", h->digits}}));
   app.cache.health.put(body);
   return json_text_response(200, *body);
 }

@@ -131,8 +131,7 @@ Response index_page(const HttpRequest& request, App& app) {
   // queued or running tasks is made anew each time.
   const std::string cache_query = listing_query('i', query.status, query.before, query.limit);
   const Listings::Known known = app.cache.listings.find(cache_query);
-  auto page =
-      lifecycle::list_tasks(app.redis, query.status, query.before, query.limit, known.seq);
+  auto page = lifecycle::list_tasks(app.redis, query.status, query.before, query.limit, known.seq);
   if (!page.ok()) return redis_unavailable_page(app, "task list", page.status().message());
   if (page->unchanged) return html_response(200, *known.text);
   const bool first_page = query.before == 0 && query.status.empty();
@@ -160,7 +159,8 @@ Response index_page(const HttpRequest& request, App& app) {
   view["rows_html"] = std::move(rows_html);
   view["active_html"] = std::move(active_html);
   std::string html, render_error;
-  if (!render_text(app, Page::kIndex, view, &html, &render_error)) return render_failed(render_error);
+  if (!render_text(app, Page::kIndex, view, &html, &render_error))
+    return render_failed(render_error);
   if (!keep) return html_response(200, std::move(html));
   return html_response(200, *app.cache.listings.put(cache_query, page->seq, std::move(html)));
 }
@@ -234,8 +234,7 @@ Response pi_page(const HttpRequest& request, App& app, std::string_view n_text) 
     }
     if (stored->decimals() < n) {
       if (task) {
-        return render_page(app, 200, Page::kPi,
-                           pi_pending_view(n, *task, app.config.max_digits));
+        return render_page(app, 200, Page::kPi, pi_pending_view(n, *task, app.config.max_digits));
       }
       return error_page(app, 404, "Not computed yet",
                         "Pi to " + display_count(n) + " places has not been computed yet.", n);

@@ -130,7 +130,7 @@ struct RenderCaches {
   RenderCache fragments{kRenderCacheBytes};  // task JSON and rows, windows of digits
   RenderCache pages{kPageCacheBytes};        // whole pages
   Listings listings{pages};
-  DoneTasks done;                            // JSON of done tasks (done_tasks.h)
+  DoneTasks done;  // JSON of done tasks (done_tasks.h)
   HealthCache health;
   // The stored decimals and their index, for GET /api/search and /find.
   std::shared_ptr<SearchIndex> search = new_search_index();
