@@ -448,9 +448,11 @@ TEST_F(ApiTest, ListingsOfDoneTasksAreKeptWhileTheEventsSeqStays) {
   redis_->command({"HSET", keys::task(3), "digit", "8"});
   redis_->command({"HINCRBY", keys::task(3), "version", "1"});
   EXPECT_EQ(body(call("GET", "/api/tasks"))["tasks"][0]["digit"], 1);
+  EXPECT_NE(call("GET", "/").body.find("<td>3</td><td>done</td><td>1</td>"), std::string::npos);
   // ...until seq moves, as with every change the life cycle makes.
   redis_->command({"INCR", keys::event_seq()});
   EXPECT_EQ(body(call("GET", "/api/tasks"))["tasks"][0]["digit"], 8);
+  EXPECT_NE(call("GET", "/").body.find("<td>3</td><td>done</td><td>8</td>"), std::string::npos);
   // Each query has its own listing.
   EXPECT_EQ(body(call("GET", "/api/tasks", "limit=1"))["tasks"].size(), 1u);
   EXPECT_EQ(body(call("GET", "/api/tasks", "limit=2"))["tasks"].size(), 2u);

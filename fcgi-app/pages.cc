@@ -1,5 +1,7 @@
 #include "pages.h"
 
+#include <functional>
+
 #include "form.h"
 #include "pidigits/clock.h"
 #include "pidigits/digits.h"
@@ -40,13 +42,13 @@ Response render_page(App& app, int status, Page page, const nlohmann::json& view
   return html_response(status, std::move(html));
 }
 
-// A 200 page rendered and kept under `key` (the key names all the page shows;
-// "" keeps nothing).
-Response cached_page(App& app, const std::string& key, Page page, const nlohmann::json& view) {
+// A 200 page rendered and handed to `keep`, which stores it in a cache and
+// returns the kept text.
+Response kept_page(App& app, Page page, const nlohmann::json& view,
+                   const std::function<CachedText(std::string)>& keep) {
   std::string html, error;
   if (!render_text(app, page, view, &html, &error)) return render_failed(error);
-  if (key.empty()) return html_response(200, std::move(html));
-  return html_response(200, *app.cache.pages.put(key, std::move(html)));
+  return html_response(200, *keep(std::move(html)));
 }
 }  // namespace
 
@@ -158,11 +160,10 @@ Response index_page(const HttpRequest& request, App& app) {
   nlohmann::json view = index_view(listing, app.config.max_digits, app.templates.row_text());
   view["rows_html"] = std::move(rows_html);
   view["active_html"] = std::move(active_html);
-  std::string html, render_error;
-  if (!render_text(app, Page::kIndex, view, &html, &render_error))
-    return render_failed(render_error);
-  if (!keep) return html_response(200, std::move(html));
-  return html_response(200, *app.cache.listings.put(cache_query, page->seq, std::move(html)));
+  if (!keep) return render_page(app, 200, Page::kIndex, view);
+  return kept_page(app, Page::kIndex, view, [&](std::string html) {
+    return app.cache.listings.put(cache_query, page->seq, std::move(html));
+  });
 }
 
 namespace {
@@ -254,7 +255,9 @@ Response pi_page(const HttpRequest& request, App& app, std::string_view n_text) 
   }
   nlohmann::json view = pi_view(n, window, task, app.config.max_digits, digit);
   view["digits_html"] = *digits_html;
-  return cached_page(app, page_key, Page::kPi, view);
+  return kept_page(app, Page::kPi, view, [&](std::string html) {
+    return app.cache.pages.put(page_key, std::move(html));
+  });
 }
 
 // GET /pi/N.txt [Range: bytes=A-B] [If-None-Match: "pi-N"]
