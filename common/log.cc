@@ -7,6 +7,7 @@
 #include <string>
 
 #include "pidigits/clock.h"
+#include "pidigits/process.h"
 
 namespace pidigits::log {
 namespace {
@@ -25,7 +26,7 @@ std::string format_line(std::string_view level, std::string_view text) {
     nlohmann::ordered_json line = {{"time", iso_time(now_ms())},
                                    {"level", level},
                                    {"program", program},
-                                   {"pid", getpid()},
+                                   {"pid", own_pid()},
                                    {"message", text}};
     // A message may quote bytes from outside (a bad request): replace invalid
     // UTF-8 rather than throw from a log call.
@@ -34,7 +35,7 @@ std::string format_line(std::string_view level, std::string_view text) {
   std::string line = iso_time(now_ms());
   line += ' ';
   line += program;
-  line += '[' + std::to_string(getpid()) + "] ";
+  line += '[' + std::to_string(own_pid()) + "] ";
   line += level;
   line += ": ";
   line += text;

@@ -1,6 +1,7 @@
 #include "pidigits/log.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -26,6 +27,26 @@ TEST_F(LogFormat, TextIsOneLineWithTimeProgramPidAndLevel) {
   EXPECT_EQ(line.substr(line.size() - tail.size()), tail);
   EXPECT_EQ(line[4], '-');  // 2026-...
   EXPECT_EQ(line[line.size() - tail.size() - 1], 'Z');
+}
+
+// The pid in a line is read once per process: a forked child names itself.
+TEST_F(LogFormat, AForkedChildLogsItsOwnPid) {
+  unsetenv("PI_LOG_FORMAT");
+  log::set_program("pi-test");
+  log::format_line("info", "the parent's pid is now known");
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::string tail = std::to_string(getpid());
+    tail.insert(0, 1, '[');
+    tail += "] info: child\n";
+    std::string line = log::format_line("info", "child");
+    _exit(line.size() > tail.size() && line.substr(line.size() - tail.size()) == tail ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the child logged another pid than its own";
 }
 
 TEST_F(LogFormat, JsonIsOneObjectPerLine) {

@@ -1,5 +1,6 @@
 #include "pidigits/process.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -23,7 +24,21 @@ static_assert(std::atomic<bool>::is_always_lock_free);
 void on_signal(int) { g_shutdown.store(true); }
 
 using Clock = std::chrono::steady_clock;
+
+std::atomic<pid_t> g_pid{0};
+void forget_pid() { g_pid.store(0, std::memory_order_relaxed); }
+// Registered before main(), so no fork can happen before it.
+[[maybe_unused]] const int g_pid_hook = pthread_atfork(nullptr, nullptr, forget_pid);
 }  // namespace
+
+pid_t own_pid() {
+  pid_t pid = g_pid.load(std::memory_order_relaxed);
+  if (pid == 0) {
+    pid = getpid();
+    g_pid.store(pid, std::memory_order_relaxed);
+  }
+  return pid;
+}
 
 void install_shutdown_handlers() {
   struct sigaction action {};
@@ -42,10 +57,10 @@ int run_prefork(std::string_view name, int children, const std::function<int(int
                 const std::function<void(int, pid_t)>& on_child_died, int grace_ms) {
   install_shutdown_handlers();
   const pid_t master = getpid();
-  std::map<pid_t, int> running;                  // pid -> child index
-  std::map<int, Clock::time_point> started;      // index -> last start
+  std::map<pid_t, int> running;                    // pid -> child index
+  std::map<int, Clock::time_point> started;        // index -> last start
   std::map<int, std::chrono::milliseconds> delay;  // index -> restart delay
-  std::map<int, Clock::time_point> due;          // index -> when to start it
+  std::map<int, Clock::time_point> due;            // index -> when to start it
 
   auto spawn = [&](int index) {
     pid_t pid = fork();
@@ -76,14 +91,17 @@ int run_prefork(std::string_view name, int children, const std::function<int(int
       if (it == running.end()) continue;
       int index = it->second;
       running.erase(it);
-      std::string how = WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status))
-                                            : "exited with status " + std::to_string(WEXITSTATUS(status));
+      std::string how = WIFSIGNALED(status)
+                            ? "killed by signal " + std::to_string(WTERMSIG(status))
+                            : "exited with status " + std::to_string(WEXITSTATUS(status));
       // A child that dies right after starting is restarted less and less eagerly.
       auto& d = delay[index];
       bool quick = Clock::now() - started[index] < std::chrono::seconds(1);
-      d = quick ? std::min(std::max(d * 2, std::chrono::milliseconds(100)), std::chrono::milliseconds(1000))
+      d = quick ? std::min(std::max(d * 2, std::chrono::milliseconds(100)),
+                           std::chrono::milliseconds(1000))
                 : std::chrono::milliseconds(0);
-      log::warn(name, ": child ", index, " (pid ", pid, ") ", how, "; restarting in ", d.count(), " ms");
+      log::warn(name, ": child ", index, " (pid ", pid, ") ", how, "; restarting in ", d.count(),
+                " ms");
       if (on_child_died) on_child_died(index, pid);
       due[index] = Clock::now() + d;
       continue;

@@ -2,6 +2,8 @@
 
 #include <sys/random.h>
 
+#include <cstring>
+
 #include "memory_check.h"
 #include "pages.h"
 #include "pidigits/clock.h"
@@ -9,6 +11,7 @@
 #include "pidigits/fault.h"
 #include "pidigits/lifecycle.h"
 #include "pidigits/log.h"
+#include "pidigits/process.h"
 #include "task_texts.h"
 #include "validation.h"
 #include "views.h"
@@ -74,9 +77,30 @@ bool read_path_n_or_reply(std::string_view n_text, App& app, uint64_t* n, Respon
   return false;
 }
 
+// Random bytes from a per-thread pool that getrandom() refills 16 tokens at a
+// time (a request for at most 256 bytes is never cut short by a signal). The
+// pool belongs to one process: a forked child starts with an empty one, so
+// parent and child never hand out the same bytes. Bytes handed out are wiped.
+bool random_bytes(unsigned char* out, size_t count) {
+  thread_local unsigned char pool[16 * kOwnerTokenBytes];
+  thread_local size_t used = sizeof pool;
+  thread_local pid_t filled_by = 0;
+  if (filled_by != own_pid()) used = sizeof pool;
+  if (count > sizeof pool) return false;
+  if (used + count > sizeof pool) {
+    if (getrandom(pool, sizeof pool, 0) != static_cast<ssize_t>(sizeof pool)) return false;
+    used = 0;
+    filled_by = own_pid();
+  }
+  std::memcpy(out, pool + used, count);
+  explicit_bzero(pool + used, count);
+  used += count;
+  return true;
+}
+
 std::string new_owner_token() {
   unsigned char bytes[kOwnerTokenBytes];
-  if (getrandom(bytes, sizeof bytes, 0) != static_cast<ssize_t>(sizeof bytes)) return {};
+  if (!random_bytes(bytes, sizeof bytes)) return {};
   static constexpr char kHex[] = "0123456789abcdef";
   std::string token;
   for (unsigned char b : bytes) {

@@ -1,6 +1,8 @@
 // Handlers through route(), against a real Redis and the test templates.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "pidigits/keys.h"
 #include "router.h"
 #include "testing/app_test.h"
@@ -55,6 +57,25 @@ TEST_F(ApiTest, PostCreatesThenReturnsTheExistingTask) {
   Response got = call("GET", "/api/tasks/5");
   EXPECT_EQ(got.status, 200);
   EXPECT_EQ(body(got)["n"], 5);
+}
+
+// Owner tokens come from a pool of random bytes refilled every 16 tokens:
+// across refills every new task still gets a token of its own.
+TEST_F(ApiTest, EveryNewTaskGetsItsOwnOwnerToken) {
+  config_.max_queue = 100;
+  config_.max_queued_per_client = 0;  // no limit
+  std::set<std::string> tokens;
+  for (int n = 1; n <= 40; ++n) {
+    Response created = post_json("{\"n\": " + std::to_string(n) + "}");
+    ASSERT_EQ(created.status, 201) << created.body;
+    std::string cookie = created.header("Set-Cookie");
+    ASSERT_EQ(cookie.rfind("pi_owner=", 0), 0u) << cookie;
+    std::string token = cookie.substr(9, cookie.find(';') - 9);
+    ASSERT_EQ(token.size(), 32u) << cookie;
+    EXPECT_EQ(token.find_first_not_of("0123456789abcdef"), std::string::npos) << token;
+    tokens.insert(token);
+  }
+  EXPECT_EQ(tokens.size(), 40u);
 }
 
 TEST_F(ApiTest, BadInputIs400And415And413AndWritesNothing) {

@@ -255,7 +255,8 @@ local function tag_of(n)
   return tonumber(redis.call('HGET', task_key(n), 'tag')) or 0
 end
 
--- Start-time fair queueing. A task's tag is max(clock, 1 + the largest tag among its client's
+-- Start-time fair queueing: puts n in pi:queue and returns its tag, for the caller to write in
+-- the task's hash. A task's tag is max(clock, 1 + the largest tag among its client's
 -- other queued or running tasks), where clock is the tag of the last task taken; pi:queue stays
 -- ordered by tag, ties in arrival order. So a client with k tasks ahead waits behind every other
 -- client's first, ..., k-th task, and a newcomer's first task is next after the tasks already
@@ -267,31 +268,31 @@ local function enqueue(n, client)
     if m ~= n then last = math.max(last, tag_of(m)) end
   end
   local tag = math.max(clock, last + 1)
-  redis.call('HSET', task_key(n), 'tag', tag)
   -- Insert left of the leftmost entry whose tag is not larger (entries left of it are larger).
   local head = redis.call('LINDEX', QUEUE, 0)
   if not head or tag_of(head) <= tag then
     redis.call('LPUSH', QUEUE, n)
-    return
+    return tostring(tag)
   end
   local entries = redis.call('LRANGE', QUEUE, 0, -1)
   for i = 2, #entries do
     if tag_of(entries[i]) <= tag then
       redis.call('LINSERT', QUEUE, 'BEFORE', entries[i], n)
-      return
+      return tostring(tag)
     end
   end
   redis.call('RPUSH', QUEUE, n)
+  return tostring(tag)
 end
 
 -- ---------------------------------------------------------------------------------------------
 -- Events and the one place a stage changes.
 
 -- Publishes task n's event and returns the task as the functions return it (task_reply), from
--- the same reads.
-local function publish_task(n)
+-- the same reads; `flat` (HGETALL's form), when given, is the whole hash, already known.
+local function publish_task(n, flat)
   local seq = redis.call('INCR', SEQ)
-  local flat = hash_reply(n)
+  flat = flat or hash_reply(n)
   local hash = to_table(flat)
   hash.owner = nil   -- the creator's secret token
   hash.client = nil  -- a person's address is not everyone's business
@@ -305,16 +306,18 @@ local function publish_task(n)
   return with_queue(n, flat, positions)
 end
 
--- Moves task n (loaded as `task`) to `stage`, with `fields` (a flat list) set too: one version,
--- one updated_at, the <stage>_at time, the per-status counts and indexes, and the client's set of
--- active tasks. Then publishes the event, and returns the task (task_reply). The only function
--- that writes the stage field. A new task (no stage yet) is in no index nor set.
+-- Moves task n (loaded as `task`, or being created: `task.new`) to `stage`, with `fields` (a flat
+-- list) set too: one version, one updated_at, the <stage>_at time, the per-status counts and
+-- indexes, and the client's set of active tasks. Then publishes the event, and returns the task
+-- (task_reply). The only function that writes the stage field. A new task (no stage yet) is in
+-- no index nor set.
 local function change_stage(n, task, stage, fields, now)
   local key = task_key(n)
-  local args = {'stage', stage, stage .. '_at', now, 'updated_at', now}
+  local at = tostring(now)
+  local args = {'stage', stage, stage .. '_at', at, 'updated_at', at,
+    'version', tostring((tonumber(task.version) or 0) + 1)}
   for _, v in ipairs(fields or {}) do args[#args + 1] = v end
   redis.call('HSET', key, unpack(args))
-  redis.call('HINCRBY', key, 'version', 1)
   local before, after = STATUS[task.stage], STATUS[stage]
   if before ~= after then
     if before then
@@ -334,6 +337,11 @@ local function change_stage(n, task, stage, fields, now)
     end
   end
   task.stage = stage
+  if task.new then  -- the hash holds 'n' and what was just written: no need to read it back
+    local flat = {'n', n}
+    for _, v in ipairs(args) do flat[#flat + 1] = tostring(v) end  -- as HGETALL: strings
+    return publish_task(n, flat)
+  end
   return publish_task(n)
 end
 
@@ -418,15 +426,14 @@ local function admit(n, task, a, estimate_ms, now, digit, fields)
   end
   task.client = a.client
   if digit then
+    local at = tostring(now)
     for _, v in ipairs({'digit', digit, 'source', 'cached', 'progress', '1',
-        'scheduled_at', now, 'taken_at', now, 'calculated_at', now}) do
+        'scheduled_at', at, 'taken_at', at, 'calculated_at', at}) do
       fields[#fields + 1] = v
     end
     return 'cached', change_stage(n, task, 'stored', fields, now)
   end
-  fields[#fields + 1] = 'progress'
-  fields[#fields + 1] = '0'
-  enqueue(n, a.client)
+  for _, v in ipairs({'progress', '0', 'tag', enqueue(n, a.client)}) do fields[#fields + 1] = v end
   return 'queued', change_stage(n, task, 'scheduled', fields, now)
 end
 
@@ -447,11 +454,12 @@ local function pi_register(_, args)
   if refusal then return refusal end
   local now = now_ms()
   redis.call('HSETNX', task_key(n), 'n', n)
-  local id = redis.call('INCR', NEXT_ID)
+  local id = tostring(redis.call('INCR', NEXT_ID))
   redis.call('ZADD', INDEX, id, n)
-  local task = {n = n, id = id}
-  local outcome, reply = admit(n, task, a, args[8], now, digit, {'id', id, 'version', 0,
-      'owner', owner, 'attempts', 0, 'created_at', now, 'registered_at', now})
+  local task = {n = n, id = id, new = true}
+  local at = tostring(now)
+  local outcome, reply = admit(n, task, a, args[8], now, digit, {'id', id,
+      'owner', owner, 'attempts', '0', 'created_at', at, 'registered_at', at})
   return {outcome == 'cached' and 'cached' or 'created', reply}
 end
 
@@ -837,7 +845,7 @@ local function pi_upgrade(_, args)
 end
 
 -- FCALL_RO pi_version 0 -> the library's version; processes reload a library that differs.
-local function pi_version() return '7' end
+local function pi_version() return '8' end
 
 -- Redis full (maxmemory with noeviction, README "Memory"): new work (pi_register, pi_retry,
 -- pi_upgrade) is refused with an OOM error, while the work already accepted goes on to its end

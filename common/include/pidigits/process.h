@@ -10,6 +10,10 @@
 
 namespace pidigits {
 
+// getpid() without the system call (glibc keeps no cache of it): the pid read
+// once, and read again after a fork (a pthread_atfork handler forgets it).
+pid_t own_pid();
+
 // Installs SIGTERM/SIGINT handlers that set the flag (and SIGPIPE ignored).
 void install_shutdown_handlers();
 bool shutdown_requested();
