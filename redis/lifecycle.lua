@@ -306,11 +306,15 @@ local function publish_task(n, flat)
   return with_queue(n, flat, positions)
 end
 
--- Moves task n (loaded as `task`, or being created: `task.new`) to `stage`, with `fields` (a flat
--- list) set too: one version, one updated_at, the <stage>_at time, the per-status counts and
--- indexes, and the client's set of active tasks. Then publishes the event, and returns the task
--- (task_reply). The only function that writes the stage field. A new task (no stage yet) is in
--- no index nor set.
+-- The mark of a task table that pi_register is creating. A table as key: no field read from a
+-- hash (always a string key) can be mistaken for it.
+local CREATED = {}
+
+-- Moves task n (loaded as `task`, or being created: task[CREATED]) to `stage`, with `fields`
+-- (a flat list) set too: one version, one updated_at, the <stage>_at time, the per-status counts
+-- and indexes, and the client's set of active tasks. Then publishes the event, and returns the
+-- task (task_reply). The only function that writes the stage field. A new task (no stage yet)
+-- is in no index nor set.
 local function change_stage(n, task, stage, fields, now)
   local key = task_key(n)
   local at = tostring(now)
@@ -337,7 +341,7 @@ local function change_stage(n, task, stage, fields, now)
     end
   end
   task.stage = stage
-  if task.new then  -- the hash holds 'n' and what was just written: no need to read it back
+  if task[CREATED] then  -- the hash holds 'n' and what was just written: no need to read it back
     local flat = {'n', n}
     for _, v in ipairs(args) do flat[#flat + 1] = tostring(v) end  -- as HGETALL: strings
     return publish_task(n, flat)
@@ -456,7 +460,7 @@ local function pi_register(_, args)
   redis.call('HSETNX', task_key(n), 'n', n)
   local id = tostring(redis.call('INCR', NEXT_ID))
   redis.call('ZADD', INDEX, id, n)
-  local task = {n = n, id = id, new = true}
+  local task = {n = n, id = id, [CREATED] = true}
   local at = tostring(now)
   local outcome, reply = admit(n, task, a, args[8], now, digit, {'id', id,
       'owner', owner, 'attempts', '0', 'created_at', at, 'registered_at', at})

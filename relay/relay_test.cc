@@ -72,12 +72,15 @@ class Relay : public ::testing::Test {
                                      "127.0.0.1:" + std::to_string(relay_port_)};
     args.insert(args.end(), extra.begin(), extra.end());
     relay_pid_ = spawn(args, redis_port_, relay_log_path(), options);
+    // Ready once it answers and, when Redis runs, has subscribed: an event
+    // published before the subscription is active reaches no one.
+    const std::string wanted = redis_pid_ > 0 ? "connected" : "disconnected";
     auto deadline = Clock::now() + 5s;
     while (Clock::now() < deadline) {
-      if (http_get(relay_port_, "/healthz").status == 200) return;
+      if (auto h = health(); h.is_object() && h.value("redis", "") == wanted) return;
       std::this_thread::sleep_for(20ms);
     }
-    FAIL() << "pi-relay did not answer /healthz: " << relay_log();
+    FAIL() << "pi-relay did not answer /healthz with redis " << wanted << ": " << relay_log();
   }
 
   nlohmann::json health() {
