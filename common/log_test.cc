@@ -4,8 +4,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace pidigits {
 namespace {
@@ -17,6 +19,22 @@ class LogFormat : public ::testing::Test {
     log::set_program("pidigits");
   }
 };
+
+// concat appends strings and integers itself; the text must stay what a
+// stream writes, for every kind of argument.
+TEST(LogConcat, WritesWhatAStreamWrites) {
+  const std::string text = "text";
+  const std::string_view view = "view";
+  const unsigned char byte = 'u';
+  const signed char sbyte = 's';
+  const short small = -7;
+  std::ostringstream want;
+  want << "n=" << 42 << ' ' << -5 << text << view << 'c' << UINT64_MAX << INT64_MIN << true
+       << 1.5 << 0.1 << byte << sbyte << small << size_t{9} << 3u << -1L;
+  EXPECT_EQ(log::concat("n=", 42, ' ', -5, text, view, 'c', UINT64_MAX, INT64_MIN, true, 1.5, 0.1,
+                        byte, sbyte, small, size_t{9}, 3u, -1L),
+            want.str());
+}
 
 TEST_F(LogFormat, TextIsOneLineWithTimeProgramPidAndLevel) {
   unsetenv("PI_LOG_FORMAT");

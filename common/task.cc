@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 
 #include "pidigits/clock.h"
@@ -12,9 +13,70 @@ namespace {
 constexpr std::array<std::string_view, 7> kStageNames = {
     "registered", "scheduled", "taken", "calculated", "stored", "error", "cancelled"};
 
+// The stages in the order of their names, as a JSON object's keys sort.
+constexpr std::array<Stage, 7> kStagesByName = {Stage::kCalculated, Stage::kCancelled,
+                                                Stage::kError,      Stage::kRegistered,
+                                                Stage::kScheduled,  Stage::kStored,
+                                                Stage::kTaken};
+
 int64_t to_int(const std::string& text) {
   uint64_t value = 0;
   return parse_uint(text, 0, INT64_MAX, &value) ? static_cast<int64_t>(value) : 0;
+}
+// Appends `text` as a JSON string, as nlohmann's dump with the replace handler
+// writes it: bytes a plain copy serves are copied, and a string with control
+// characters or non-ASCII bytes (which may be invalid UTF-8) goes through nlohmann.
+void append_json_string(std::string& out, std::string_view text) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+  if (!plain) {
+    out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  out += '"';
+  out += text;
+  out += '"';
+}
+
+template <typename Int>
+void append_int(std::string& out, Int value) {
+  char buffer[24];
+  const char* end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+  out.append(buffer, static_cast<size_t>(end - buffer));
+}
+
+// `"key":` and the value, or null when there is none.
+void append_optional_int(std::string& out, bool present, int64_t value) {
+  if (present) {
+    append_int(out, value);
+  } else {
+    out += "null";
+  }
+}
+
+void append_optional_string(std::string& out, std::string_view text) {
+  if (text.empty()) {
+    out += "null";
+  } else {
+    append_json_string(out, text);
+  }
+}
+
+// When the task was taken, and how long its computation took: from taken to
+// its end, or until its last update so far.
+std::optional<int64_t> took_ms(const Task& task) {
+  auto taken = task.stage_at.find(Stage::kTaken);
+  if (taken == task.stage_at.end()) return std::nullopt;
+  int64_t end = task.updated_at;
+  for (Stage s : {Stage::kStored, Stage::kError, Stage::kCancelled}) {
+    if (auto it = task.stage_at.find(s); it != task.stage_at.end()) end = it->second;
+  }
+  return std::max<int64_t>(0, end - taken->second);
+}
+
+std::string_view error_text(const Task& task) {
+  return task.error.empty() ? std::string_view("failed") : std::string_view(task.error);
 }
 }  // namespace
 
@@ -136,22 +198,11 @@ std::optional<int64_t> eta_ms(const Task& task, int64_t now_ms) {
 
 nlohmann::json to_json(const Task& task, int64_t now_ms) {
   using nlohmann::json;
-  const bool done = task.stage == Stage::kStored;
   const bool failed = task.stage == Stage::kError;
   json stages = json::object();
   for (const auto& [stage, at] : task.stage_at)
     stages[std::string(stage_name(stage))] = iso_time(at);
-
-  // How long the computation took: from taken to its end, or so far.
-  json took_ms = nullptr;
-  if (auto taken = task.stage_at.find(Stage::kTaken); taken != task.stage_at.end()) {
-    int64_t end = task.updated_at;
-    for (Stage s : {Stage::kStored, Stage::kError, Stage::kCancelled}) {
-      if (auto it = task.stage_at.find(s); it != task.stage_at.end()) end = it->second;
-    }
-    took_ms = std::max<int64_t>(0, end - taken->second);
-  }
-  const double progress = done ? 1.0 : task.progress;
+  const std::optional<int64_t> took = took_ms(task);
   const std::optional<int64_t> eta = eta_ms(task, now_ms);
   return json{
       {"n", task.n},
@@ -160,8 +211,8 @@ nlohmann::json to_json(const Task& task, int64_t now_ms) {
       {"status", status_of(task.stage)},
       {"stage", stage_name(task.stage)},
       {"digit", task.digit ? json(*task.digit) : json(nullptr)},
-      {"error", failed ? json(task.error.empty() ? "failed" : task.error) : json(nullptr)},
-      {"progress", progress},
+      {"error", failed ? json(error_text(task)) : json(nullptr)},
+      {"progress", task.stage == Stage::kStored ? 1.0 : task.progress},
       {"phase", task.phase.empty() ? json(nullptr) : json(task.phase)},
       {"attempts", task.attempts},
       {"worker", task.worker.empty() ? json(nullptr) : json(task.worker)},
@@ -169,13 +220,77 @@ nlohmann::json to_json(const Task& task, int64_t now_ms) {
       {"created_at", iso_time(task.created_at)},
       {"updated_at", iso_time(task.updated_at)},
       {"stages", stages},
-      {"took_ms", took_ms},
+      {"took_ms", took ? json(*took) : json(nullptr)},
       {"url", "/pi/" + std::to_string(task.n)},
       {"queue_position", task.queue_position > 0 ? json(task.queue_position) : json(nullptr)},
       {"eta_ms", eta ? json(*eta) : json(nullptr)},
       {"cpu_ms", task.cpu_ms >= 0 ? json(task.cpu_ms) : json(nullptr)},
       {"peak_rss_bytes", task.peak_rss_bytes >= 0 ? json(task.peak_rss_bytes) : json(nullptr)},
   };
+}
+
+std::string task_json_text(const Task& task, int64_t now_ms) {
+  // The keys in nlohmann's (sorted) order, so that both forms are the same text.
+  const std::optional<int64_t> took = took_ms(task);
+  const std::optional<int64_t> eta = eta_ms(task, now_ms);
+  const double progress = task.stage == Stage::kStored ? 1.0 : task.progress;
+  std::string out;
+  out.reserve(512);
+  out += "{\"attempts\":";
+  append_int(out, task.attempts);
+  out += ",\"cpu_ms\":";
+  append_optional_int(out, task.cpu_ms >= 0, task.cpu_ms);
+  out += ",\"created_at\":\"";
+  out += iso_time(task.created_at);
+  out += "\",\"digit\":";
+  append_optional_int(out, task.digit.has_value(), task.digit.value_or(0));
+  out += ",\"error\":";
+  append_optional_string(out, task.stage == Stage::kError ? error_text(task) : "");
+  out += ",\"eta_ms\":";
+  append_optional_int(out, eta.has_value(), eta.value_or(0));
+  out += ",\"id\":";
+  append_int(out, task.id);
+  out += ",\"n\":";
+  append_int(out, task.n);
+  out += ",\"peak_rss_bytes\":";
+  append_optional_int(out, task.peak_rss_bytes >= 0, task.peak_rss_bytes);
+  out += ",\"phase\":";
+  append_optional_string(out, task.phase);
+  out += ",\"progress\":";
+  out += nlohmann::json(progress).dump();  // nlohmann's shortest form, "1.0" included
+  out += ",\"queue_position\":";
+  append_optional_int(out, task.queue_position > 0, task.queue_position);
+  out += ",\"source\":";
+  append_optional_string(out, task.source);
+  out += ",\"stage\":\"";
+  out += stage_name(task.stage);
+  out += "\",\"stages\":{";
+  bool first = true;
+  for (Stage stage : kStagesByName) {
+    auto at = task.stage_at.find(stage);
+    if (at == task.stage_at.end()) continue;
+    if (!first) out += ',';
+    first = false;
+    out += '"';
+    out += stage_name(stage);
+    out += "\":\"";
+    out += iso_time(at->second);
+    out += '"';
+  }
+  out += "},\"status\":\"";
+  out += status_of(task.stage);
+  out += "\",\"took_ms\":";
+  append_optional_int(out, took.has_value(), took.value_or(0));
+  out += ",\"updated_at\":\"";
+  out += iso_time(task.updated_at);
+  out += "\",\"url\":\"/pi/";
+  append_int(out, task.n);
+  out += "\",\"version\":";
+  append_int(out, task.version);
+  out += ",\"worker\":";
+  append_optional_string(out, task.worker);
+  out += '}';
+  return out;
 }
 
 }  // namespace pidigits
@@ -200,9 +315,13 @@ std::string event_for_clients(std::string_view published, int64_t now_ms) {
     task->queue_position = queue.value("position", int64_t{0});
     task->ahead_ms = queue.value("ahead_ms", int64_t{0});
   }
-  json out = {
-      {"type", "task"}, {"seq", event.value("seq", int64_t{0})}, {"task", to_json(*task, now_ms)}};
-  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+  // {"seq":S,"task":...,"type":"task"}: keys sorted, as nlohmann writes an object.
+  std::string out = "{\"seq\":";
+  append_int(out, event.value("seq", int64_t{0}));
+  out += ",\"task\":";
+  out += task_json_text(*task, now_ms);
+  out += ",\"type\":\"task\"}";
+  return out;
 }
 
 }  // namespace pidigits

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <random>
+
 #include "pidigits/keys.h"
 
 namespace pidigits {
@@ -115,6 +118,47 @@ TEST(Task, EtaOfQueuedAndRunningTasks) {
   EXPECT_TRUE(j["cpu_ms"].is_null());
 }
 
+// The text form is written by hand for speed; it must be what nlohmann writes
+// for to_json, for every kind of task, strings that need escaping included.
+TEST(Task, JsonTextIsTheJsonDumped) {
+  std::mt19937_64 random(20261203);
+  auto pick = [&](const auto& options) { return options[random() % options.size()]; };
+  const std::vector<std::string> texts = {
+      "", "series", "out of memory", "say \"hi\"", "back\\slash", "line\nbreak\ttab",
+      "bell\x01", "\x7f del", "pi \xcf\x80 = 3.14", "bad \xff\xfe utf-8", "cut \xcf"};
+  const std::vector<double> progresses = {0,   1,    0.5, 0.1, 1e-5, 0.0001, 1.0 / 3,
+                                          0.999999, 2.5e-7, 0.123456789012345678};
+  for (int i = 0; i < 3000; ++i) {
+    Task task;
+    task.n = random() % 3 == 0 ? random() : random() % 100'000'000 + 1;
+    task.id = random() % 1000;
+    task.version = random() % 50;
+    task.stage = static_cast<Stage>(random() % 7);
+    if (random() % 2) task.digit = static_cast<int>(random() % 10);
+    task.error = pick(texts);
+    task.phase = pick(texts);
+    task.worker = pick(texts);
+    task.source = pick(texts);
+    task.progress = random() % 4 == 0 ? std::ldexp(static_cast<double>(random() >> 11), -53)
+                                      : pick(progresses);
+    task.attempts = static_cast<int>(random() % 4);
+    task.estimate_ms = static_cast<int64_t>(random() % 100'000);
+    task.cpu_ms = random() % 2 ? -1 : static_cast<int64_t>(random() % 10'000'000);
+    task.peak_rss_bytes = random() % 2 ? -1 : static_cast<int64_t>(random() % (1LL << 40));
+    task.created_at = 1764130546123 + static_cast<int64_t>(random() % 100'000'000);
+    task.updated_at = task.created_at + static_cast<int64_t>(random() % 1'000'000);
+    for (int s = 0; s < 7; ++s) {
+      if (random() % 2) task.stage_at[static_cast<Stage>(s)] = task.created_at + s * 1000;
+    }
+    task.queue_position = random() % 3 == 0 ? static_cast<int64_t>(random() % 100) : 0;
+    task.ahead_ms = static_cast<int64_t>(random() % 100'000);
+    const int64_t now = task.updated_at + static_cast<int64_t>(random() % 10'000);
+    const std::string dumped = to_json(task, now).dump(-1, ' ', false,
+                                                       nlohmann::json::error_handler_t::replace);
+    ASSERT_EQ(task_json_text(task, now), dumped) << "task " << i;
+  }
+}
+
 TEST(Task, EventsForClientsCarryTheTaskJson) {
   std::string published =
       R"({"type":"task","seq":7,"hash":{"n":"5","stage":"scheduled","version":"1","id":"2"},)"
@@ -126,6 +170,7 @@ TEST(Task, EventsForClientsCarryTheTaskJson) {
   EXPECT_EQ(event["task"]["status"], "queued");
   EXPECT_EQ(event["task"]["queue_position"], 3);
   EXPECT_FALSE(event.contains("hash"));
+  EXPECT_EQ(event_for_clients(published, 0), event.dump());  // compact, keys sorted
   std::string deleted = R"({"type":"deleted","seq":8,"n":5,"version":2})";
   EXPECT_EQ(event_for_clients(deleted, 0), deleted);
   EXPECT_EQ(event_for_clients("not json", 0), "not json");

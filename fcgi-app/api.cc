@@ -190,7 +190,7 @@ std::optional<Response> refusal(const HttpRequest& request, App& app, uint64_t n
 }
 
 Response task_response(int status, const Task& task) {
-  Response response = json_response(status, to_json(task, now_ms()));
+  Response response = json_text_response(status, task_json_text(task, now_ms()));
   response.headers.emplace_back("Location", "/api/tasks/" + std::to_string(task.n));
   return response;
 }

@@ -66,7 +66,7 @@ ListedTexts listed_texts(App& app, TaskText kind, const lifecycle::TaskPage& pag
 }
 
 bool render_json(const Task& task, std::string* out, std::string*) {
-  *out = dump_json(to_json(task, now_ms()));
+  *out = task_json_text(task, now_ms());
   return true;
 }
 

@@ -341,9 +341,9 @@ local function change_stage(n, task, stage, fields, now)
     end
   end
   task.stage = stage
-  if task[CREATED] then  -- the hash holds 'n' and what was just written: no need to read it back
-    local flat = {'n', n}
-    for _, v in ipairs(args) do flat[#flat + 1] = tostring(v) end  -- as HGETALL: strings
+  if task[CREATED] then  -- the hash holds what was just written: no need to read it back
+    local flat = {}
+    for i, v in ipairs(args) do flat[i] = tostring(v) end  -- as HGETALL: strings
     return publish_task(n, flat)
   end
   return publish_task(n)
@@ -447,8 +447,8 @@ end
 -- FCALL pi_register 0 n owner client fits max_queue max_active max_day estimate_ms
 -- -> {'created'|'cached'|'existing', <task>} | {'too_big'} | {'queue_full', max}
 --    | {'client_full', max} | {'day_full', max, retry_after_s}
--- <task> is {<hash...>, queue position|nil, ahead_ms|nil}. HSETNX on the hash's n field is the
--- guard that a task is created exactly once.
+-- <task> is {<hash...>, queue position|nil, ahead_ms|nil}. A function runs alone: nothing can
+-- come between the EXISTS and the hash's first write, so a task is created exactly once.
 local function pi_register(_, args)
   local n, owner = args[1], args[2]
   local a = admission(args, 3)
@@ -457,13 +457,12 @@ local function pi_register(_, args)
   local refusal = refuse(a, digit)
   if refusal then return refusal end
   local now = now_ms()
-  redis.call('HSETNX', task_key(n), 'n', n)
   local id = tostring(redis.call('INCR', NEXT_ID))
   redis.call('ZADD', INDEX, id, n)
   local task = {n = n, id = id, [CREATED] = true}
   local at = tostring(now)
   local outcome, reply = admit(n, task, a, args[8], now, digit, {'id', id,
-      'owner', owner, 'attempts', '0', 'created_at', at, 'registered_at', at})
+      'n', n, 'owner', owner, 'attempts', '0', 'created_at', at, 'registered_at', at})
   return {outcome == 'cached' and 'cached' or 'created', reply}
 end
 
@@ -849,7 +848,7 @@ local function pi_upgrade(_, args)
 end
 
 -- FCALL_RO pi_version 0 -> the library's version; processes reload a library that differs.
-local function pi_version() return '8' end
+local function pi_version() return '9' end
 
 -- Redis full (maxmemory with noeviction, README "Memory"): new work (pi_register, pi_retry,
 -- pi_upgrade) is refused with an OOM error, while the work already accepted goes on to its end

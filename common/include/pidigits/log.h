@@ -6,9 +6,11 @@
 //   {"time":"2026-11-26T04:15:46.123Z","level":"info","program":"pi-worker","pid":1234,"message":"text"}
 #pragma once
 
+#include <charconv>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace pidigits::log {
 
@@ -19,11 +21,36 @@ void write(std::string_view level, std::string_view text);
 // The line write() would send, newline included (for tests).
 std::string format_line(std::string_view level, std::string_view text);
 
+namespace detail {
+// Characters and integers are appended directly (a stream costs more than a
+// short log line); anything else as operator<< writes it.
+template <typename T>
+concept Integer = std::is_integral_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, char> &&
+                  !std::is_same_v<T, signed char> && !std::is_same_v<T, unsigned char>;
+
+inline void append(std::string& out, std::string_view text) { out += text; }
+inline void append(std::string& out, char c) { out += c; }
+template <Integer T>
+void append(std::string& out, T value) {
+  char buffer[24];
+  const char* end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+  out.append(buffer, static_cast<size_t>(end - buffer));
+}
+template <typename T>
+  requires(!std::is_convertible_v<const T&, std::string_view> && !Integer<T> &&
+           !std::is_same_v<T, char>)
+void append(std::string& out, const T& value) {
+  std::ostringstream stream;
+  stream << value;
+  out += stream.str();
+}
+}  // namespace detail
+
 template <typename... Args>
 std::string concat(const Args&... args) {
-  std::ostringstream out;
-  (out << ... << args);
-  return out.str();
+  std::string out;
+  (detail::append(out, args), ...);
+  return out;
 }
 
 template <typename... Args>
