@@ -79,7 +79,7 @@ TEST_F(LifecycleTest, LibraryIsLoadedAndCallableByName) {
   Reply r = redis_->command({"FUNCTION", "LIST", "LIBRARYNAME", "pidigits"});
   ASSERT_TRUE(r.ok());
   Reply v = redis_->command({"FCALL_RO", "pi_version", "0"});
-  EXPECT_EQ(v.string().value_or(""), "9");  // redis/lifecycle.lua pi_version
+  EXPECT_EQ(v.string().value_or(""), "10");  // redis/lifecycle.lua pi_version
 }
 
 TEST_F(LifecycleTest, RegisterQueuesWithVersionOneAndOneEvent) {

@@ -424,20 +424,19 @@ end
 -- Returns 'cached' or 'queued', and the task (task_reply).
 local function admit(n, task, a, estimate_ms, now, digit, fields)
   if a.max_day > 0 then count_today(a.client, now) end
-  for _, v in ipairs({'client', a.client, 'model_ms', estimate_ms,
-      'estimate_ms', paced(estimate_ms)}) do
-    fields[#fields + 1] = v
+  local function add(...)
+    for _, v in ipairs({...}) do fields[#fields + 1] = v end
   end
+  add('client', a.client)
   task.client = a.client
-  if digit then
+  if digit then  -- done at once: no estimate to keep
     local at = tostring(now)
-    for _, v in ipairs({'digit', digit, 'source', 'cached', 'progress', '1',
-        'scheduled_at', at, 'taken_at', at, 'calculated_at', at}) do
-      fields[#fields + 1] = v
-    end
+    add('digit', digit, 'source', 'cached', 'progress', '1',
+        'scheduled_at', at, 'taken_at', at, 'calculated_at', at)
     return 'cached', change_stage(n, task, 'stored', fields, now)
   end
-  for _, v in ipairs({'progress', '0', 'tag', enqueue(n, a.client)}) do fields[#fields + 1] = v end
+  add('model_ms', estimate_ms, 'estimate_ms', paced(estimate_ms), 'progress', '0',
+      'tag', enqueue(n, a.client))
   return 'queued', change_stage(n, task, 'scheduled', fields, now)
 end
 
@@ -848,7 +847,7 @@ local function pi_upgrade(_, args)
 end
 
 -- FCALL_RO pi_version 0 -> the library's version; processes reload a library that differs.
-local function pi_version() return '9' end
+local function pi_version() return '10' end
 
 -- Redis full (maxmemory with noeviction, README "Memory"): new work (pi_register, pi_retry,
 -- pi_upgrade) is refused with an OOM error, while the work already accepted goes on to its end
