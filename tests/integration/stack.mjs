@@ -212,12 +212,27 @@ export class Stack {
     return { ws, messages };
   }
 
-  // SIGTERM to deploy/start; resolves with how long the stop took in ms.
+  // SIGTERM to deploy/start; resolves with how long the stop took in ms. A
+  // stack that has not stopped after 15 s is killed whole (deploy/start and
+  // every process under it: left running, they would hold this test file's
+  // pipes open and keep the suite from ending), and its log's end is printed.
   async stop() {
     if (this.proc.exitCode !== null || this.proc.signalCode !== null) return 0;
     const started = Date.now();
     this.proc.kill('SIGTERM');
-    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 15000);
+    const timer = setTimeout(() => {
+      const left = this.descendants();
+      process.stderr.write(`deploy/start (pid ${this.proc.pid}) did not stop within 15 s; ` +
+        `killing it and ${left.length} processes under it. Its log ends:\n` +
+        `${this.log.split('\n').slice(-40).join('\n')}\n`);
+      for (const pid of [this.proc.pid, ...left]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone meanwhile
+        }
+      }
+    }, 15000);
     await this.exited;
     clearTimeout(timer);
     return Date.now() - started;
