@@ -23,6 +23,7 @@ int64_t to_int(const std::string& text) {
   uint64_t value = 0;
   return parse_uint(text, 0, INT64_MAX, &value) ? static_cast<int64_t>(value) : 0;
 }
+
 // Appends `text` as a JSON string, as nlohmann's dump with the replace handler
 // writes it: bytes a plain copy serves are copied, and a string with control
 // characters or non-ASCII bytes (which may be invalid UTF-8) goes through nlohmann.
@@ -46,7 +47,7 @@ void append_int(std::string& out, Int value) {
   out.append(buffer, static_cast<size_t>(end - buffer));
 }
 
-// `"key":` and the value, or null when there is none.
+// The value, or null when there is none.
 void append_optional_int(std::string& out, bool present, int64_t value) {
   if (present) {
     append_int(out, value);
@@ -63,8 +64,8 @@ void append_optional_string(std::string& out, std::string_view text) {
   }
 }
 
-// When the task was taken, and how long its computation took: from taken to
-// its end, or until its last update so far.
+// How long the computation took: from taken to its end, or until the task's
+// last update so far; nullopt if it was never taken.
 std::optional<int64_t> took_ms(const Task& task) {
   auto taken = task.stage_at.find(Stage::kTaken);
   if (taken == task.stage_at.end()) return std::nullopt;

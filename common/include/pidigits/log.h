@@ -37,8 +37,7 @@ void append(std::string& out, T value) {
   out.append(buffer, static_cast<size_t>(end - buffer));
 }
 template <typename T>
-  requires(!std::is_convertible_v<const T&, std::string_view> && !Integer<T> &&
-           !std::is_same_v<T, char>)
+  requires(!std::is_convertible_v<const T&, std::string_view> && !Integer<T>)
 void append(std::string& out, const T& value) {
   std::ostringstream stream;
   stream << value;
