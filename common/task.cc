@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cmath>
 
 #include "pidigits/clock.h"
 #include "pidigits/config.h"
+#include "pidigits/text.h"
 
 namespace pidigits {
 namespace {
@@ -40,17 +40,10 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-template <typename Int>
-void append_int(std::string& out, Int value) {
-  char buffer[24];
-  const char* end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
-  out.append(buffer, static_cast<size_t>(end - buffer));
-}
-
 // The value, or null when there is none.
 void append_optional_int(std::string& out, bool present, int64_t value) {
   if (present) {
-    append_int(out, value);
+    append_decimal(out, value);
   } else {
     out += "null";
   }
@@ -197,48 +190,16 @@ std::optional<int64_t> eta_ms(const Task& task, int64_t now_ms) {
   return std::nullopt;
 }
 
-nlohmann::json to_json(const Task& task, int64_t now_ms) {
-  using nlohmann::json;
-  const bool failed = task.stage == Stage::kError;
-  json stages = json::object();
-  for (const auto& [stage, at] : task.stage_at)
-    stages[std::string(stage_name(stage))] = iso_time(at);
-  const std::optional<int64_t> took = took_ms(task);
-  const std::optional<int64_t> eta = eta_ms(task, now_ms);
-  return json{
-      {"n", task.n},
-      {"id", task.id},
-      {"version", task.version},
-      {"status", status_of(task.stage)},
-      {"stage", stage_name(task.stage)},
-      {"digit", task.digit ? json(*task.digit) : json(nullptr)},
-      {"error", failed ? json(error_text(task)) : json(nullptr)},
-      {"progress", task.stage == Stage::kStored ? 1.0 : task.progress},
-      {"phase", task.phase.empty() ? json(nullptr) : json(task.phase)},
-      {"attempts", task.attempts},
-      {"worker", task.worker.empty() ? json(nullptr) : json(task.worker)},
-      {"source", task.source.empty() ? json(nullptr) : json(task.source)},
-      {"created_at", iso_time(task.created_at)},
-      {"updated_at", iso_time(task.updated_at)},
-      {"stages", stages},
-      {"took_ms", took ? json(*took) : json(nullptr)},
-      {"url", "/pi/" + std::to_string(task.n)},
-      {"queue_position", task.queue_position > 0 ? json(task.queue_position) : json(nullptr)},
-      {"eta_ms", eta ? json(*eta) : json(nullptr)},
-      {"cpu_ms", task.cpu_ms >= 0 ? json(task.cpu_ms) : json(nullptr)},
-      {"peak_rss_bytes", task.peak_rss_bytes >= 0 ? json(task.peak_rss_bytes) : json(nullptr)},
-  };
-}
-
 std::string task_json_text(const Task& task, int64_t now_ms) {
-  // The keys in nlohmann's (sorted) order, so that both forms are the same text.
+  // The keys in sorted order, as nlohmann writes an object, so that the text
+  // and its object dumped again are the same.
   const std::optional<int64_t> took = took_ms(task);
   const std::optional<int64_t> eta = eta_ms(task, now_ms);
   const double progress = task.stage == Stage::kStored ? 1.0 : task.progress;
   std::string out;
   out.reserve(512);
   out += "{\"attempts\":";
-  append_int(out, task.attempts);
+  append_decimal(out, task.attempts);
   out += ",\"cpu_ms\":";
   append_optional_int(out, task.cpu_ms >= 0, task.cpu_ms);
   out += ",\"created_at\":\"";
@@ -250,9 +211,9 @@ std::string task_json_text(const Task& task, int64_t now_ms) {
   out += ",\"eta_ms\":";
   append_optional_int(out, eta.has_value(), eta.value_or(0));
   out += ",\"id\":";
-  append_int(out, task.id);
+  append_decimal(out, task.id);
   out += ",\"n\":";
-  append_int(out, task.n);
+  append_decimal(out, task.n);
   out += ",\"peak_rss_bytes\":";
   append_optional_int(out, task.peak_rss_bytes >= 0, task.peak_rss_bytes);
   out += ",\"phase\":";
@@ -285,13 +246,19 @@ std::string task_json_text(const Task& task, int64_t now_ms) {
   out += ",\"updated_at\":\"";
   out += iso_time(task.updated_at);
   out += "\",\"url\":\"/pi/";
-  append_int(out, task.n);
+  append_decimal(out, task.n);
   out += "\",\"version\":";
-  append_int(out, task.version);
+  append_decimal(out, task.version);
   out += ",\"worker\":";
   append_optional_string(out, task.worker);
   out += '}';
   return out;
+}
+
+nlohmann::json to_json(const Task& task, int64_t now_ms) {
+  // One writer of the task's JSON: pages, which fill templates from the object,
+  // read it back (once per task version: their rows are cached).
+  return nlohmann::json::parse(task_json_text(task, now_ms));
 }
 
 }  // namespace pidigits
@@ -318,7 +285,7 @@ std::string event_for_clients(std::string_view published, int64_t now_ms) {
   }
   // {"seq":S,"task":...,"type":"task"}: keys sorted, as nlohmann writes an object.
   std::string out = "{\"seq\":";
-  append_int(out, event.value("seq", int64_t{0}));
+  append_decimal(out, event.value("seq", int64_t{0}));
   out += ",\"task\":";
   out += task_json_text(*task, now_ms);
   out += ",\"type\":\"task\"}";

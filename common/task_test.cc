@@ -118,8 +118,9 @@ TEST(Task, EtaOfQueuedAndRunningTasks) {
   EXPECT_TRUE(j["cpu_ms"].is_null());
 }
 
-// The text form is written by hand for speed; it must be what nlohmann writes
-// for to_json, for every kind of task, strings that need escaping included.
+// The text is written by hand for speed; it must be JSON that nlohmann reads
+// and writes back unchanged, for every kind of task, strings that need
+// escaping included.
 TEST(Task, JsonTextIsTheJsonDumped) {
   std::mt19937_64 random(20261203);
   auto pick = [&](const auto& options) { return options[random() % options.size()]; };

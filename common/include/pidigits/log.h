@@ -6,11 +6,12 @@
 //   {"time":"2026-11-26T04:15:46.123Z","level":"info","program":"pi-worker","pid":1234,"message":"text"}
 #pragma once
 
-#include <charconv>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <type_traits>
+
+#include "pidigits/text.h"
 
 namespace pidigits::log {
 
@@ -32,9 +33,7 @@ inline void append(std::string& out, std::string_view text) { out += text; }
 inline void append(std::string& out, char c) { out += c; }
 template <Integer T>
 void append(std::string& out, T value) {
-  char buffer[24];
-  const char* end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
-  out.append(buffer, static_cast<size_t>(end - buffer));
+  append_decimal(out, value);
 }
 template <typename T>
   requires(!std::is_convertible_v<const T&, std::string_view> && !Integer<T>)

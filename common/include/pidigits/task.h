@@ -72,11 +72,11 @@ struct Task {
 // The strings a row shows ("1,000,000", "1.23 s") are not here: pages build
 // them from this data (fcgi-app/views.h on the server, rowView in frontend/static/rows.js).
 // now_ms: the time the estimate is made for (eta_ms of a running task).
-nlohmann::json to_json(const Task& task, int64_t now_ms);
-// The same JSON as text, exactly what to_json(task, now_ms).dump() writes (keys
-// sorted, invalid UTF-8 replaced), without building the object: the answer of
-// every POST and the text of every event.
+// Written as text (keys sorted, invalid UTF-8 replaced, as nlohmann's dump
+// writes them) for the API's answers and the events; to_json reads that text
+// back for the pages' templates.
 std::string task_json_text(const Task& task, int64_t now_ms);
+nlohmann::json to_json(const Task& task, int64_t now_ms);
 
 // An event as redis/lifecycle.lua publishes it on pi:events, made into what
 // browsers get: {"type":"task","seq":S,"hash":{...},"queue":{...}} becomes
