@@ -362,7 +362,12 @@ Response get_task(const HttpRequest& request, App& app, std::string_view n_text)
 
 // GET /healthz -> 200 {"status":"ok","queue":Q,"workers":W,"digits":D} | 503
 Response healthz(const HttpRequest& request, App& app) {
-  if (CachedText body = app.cache.health.find()) return json_text_response(200, *body);
+  // The cached answer stands only while this process's subscription to Redis
+  // holds: that connection hears Redis go at once, so no process goes on
+  // answering 200 for up to kMaxAge after another one answered 503.
+  if (app.cache.done.live()) {
+    if (CachedText body = app.cache.health.find()) return json_text_response(200, *body);
+  }
   auto h = lifecycle::health(app.redis);
   if (!h.ok()) return status_error(request, app, "health check", h.status());
   auto body = std::make_shared<const std::string>(dump_json(

@@ -213,6 +213,19 @@ TEST_F(ApiTest, HealthzReportsQueueAndWorkers) {
   EXPECT_EQ(body(r), (json{{"status", "ok"}, {"queue", 1}, {"workers", 1}, {"digits", 0}}));
 }
 
+TEST_F(ApiTest, HealthzCachedOnlyWhileSubscribed) {
+  cache_.done.subscribed(false);
+  ASSERT_EQ(call("GET", "/healthz").status, 200);  // read and kept
+  RedisAddress nowhere = server_->address();
+  nowhere.port = testing::spare_port();
+  RedisClient down(nowhere, std::chrono::seconds(1));
+  App app{config_, down, *templates_, cache_};
+  auto health = [&] { return route(make_request("GET", "/healthz"), app).status; };
+  EXPECT_EQ(health(), 200) << "the answer kept while subscribed";
+  cache_.done.lost();
+  EXPECT_EQ(health(), 503) << "subscription lost: Redis is read again";
+}
+
 TEST_F(ApiTest, RedisDownIs503EverywhereWithoutHanging) {
   RedisAddress nowhere = server_->address();
   nowhere.port = testing::spare_port();

@@ -73,7 +73,8 @@ std::shared_ptr<SearchIndex> new_search_index();
 
 // The answer of GET /healthz, read from Redis at most every kMaxAge per
 // process: load balancers polling every process add no load. A failed read is
-// never kept, so the first look after an outage began sees it.
+// never kept, and healthz (api.cc) reads Redis again whenever the process's
+// subscription is down (DoneTasks::live), so an outage shows at once.
 class HealthCache {
  public:
   static constexpr auto kMaxAge = std::chrono::milliseconds(250);
