@@ -79,7 +79,7 @@ TEST_F(LifecycleTest, LibraryIsLoadedAndCallableByName) {
   Reply r = redis_->command({"FUNCTION", "LIST", "LIBRARYNAME", "pidigits"});
   ASSERT_TRUE(r.ok());
   Reply v = redis_->command({"FCALL_RO", "pi_version", "0"});
-  EXPECT_EQ(v.string().value_or(""), "10");  // redis/lifecycle.lua pi_version
+  EXPECT_EQ(v.string().value_or(""), "11");  // redis/lifecycle.lua pi_version
 }
 
 TEST_F(LifecycleTest, RegisterQueuesWithVersionOneAndOneEvent) {
@@ -220,6 +220,7 @@ TEST_F(LifecycleTest, TakeCalculateStoreEachBumpVersionAndPublishOnce) {
   EXPECT_EQ(done->version, seen.back().version);
   EXPECT_EQ(done->cpu_ms, 1234);
   EXPECT_EQ(done->peak_rss_bytes, 5 << 20);
+  EXPECT_EQ(done->phase, "") << "the engine's phase is shown only while running";
   EXPECT_EQ(stored_digits(), kPi50);
   EXPECT_TRUE(list(keys::processing(kWorker)).empty());
   EXPECT_EQ(count("done"), 1);

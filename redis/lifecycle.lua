@@ -629,6 +629,7 @@ local function pi_store(_, args)
   end
   local digit = stored_digit(n)
   if not digit then return {'short'} end
+  redis.call('HDEL', task_key(n), 'phase')  -- the engine's phase: only while running
   change_stage(n, task, 'stored', {'digit', digit, 'progress', '1'}, now_ms())
   redis.call('LREM', list, 0, n)
   return {'stored', digit}
@@ -847,7 +848,7 @@ local function pi_upgrade(_, args)
 end
 
 -- FCALL_RO pi_version 0 -> the library's version; processes reload a library that differs.
-local function pi_version() return '10' end
+local function pi_version() return '11' end
 
 -- Redis full (maxmemory with noeviction, README "Memory"): new work (pi_register, pi_retry,
 -- pi_upgrade) is refused with an OOM error, while the work already accepted goes on to its end
