@@ -49,10 +49,7 @@ void DoneTasks::forget(uint64_t n) {
   deletions_seen_ = before + 1;
 }
 
-bool DoneTasks::live() const {
-  std::lock_guard lock(mutex_);
-  return live_;
-}
+bool DoneTasks::live() const { return live_.load(); }
 
 void DoneTasks::subscribed(bool) {
   std::lock_guard lock(mutex_);

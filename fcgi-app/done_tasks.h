@@ -72,6 +72,7 @@ class DoneTasks : public EventSink {
   // Forgets task n now (this process just deleted it: the event comes later),
   // and makes the other processes of this host forget everything.
   void forget(uint64_t n);
+  // Subscribed: the cache serves, and this process hears Redis go at once. Lock-free.
   bool live() const;
 
   // EventSink (the subscriber's thread): messages are the n deleted.
@@ -96,8 +97,9 @@ class DoneTasks : public EventSink {
 
   std::atomic<uint64_t>* deletions_ = nullptr;
   mutable std::mutex mutex_;
+  // Written under mutex_; live() reads it without (healthz asks on every request).
+  std::atomic<bool> live_{false};
   // Guarded by mutex_.
-  bool live_ = false;
   uint64_t epoch_ = 0;  // grows with every reset
   uint64_t deletions_seen_ = 0;
   std::array<uint32_t, kShards> changes_{};
